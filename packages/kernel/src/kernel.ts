@@ -1,0 +1,515 @@
+/**
+ * The kernel: the only code that steps task generators.
+ *
+ * Principles (after Curio's kernel.py):
+ * - Tasks run until they block. Non-blocking traps (spawn, clock, currentTask) answer at once
+ *   and the task keeps running in the same step; blocking traps suspend it until a waker calls
+ *   `_wake` / `_wakeThrow`.
+ * - Cancellation and timeouts are exceptions thrown into a task at a blocking trap, never
+ *   anywhere else. Every blocking trap has a teardown that undoes its registration.
+ * - All loop state lives here; traps are small objects whose `run` asks the kernel for what
+ *   they need. Nothing outside the kernel package touches this state.
+ * - The kernel lives inside Node's event loop: it steps every ready task, then returns. It is
+ *   woken by one Node timer (the nearest deadline), by wakes from callbacks (I/O, promises),
+ *   and it returns to the event loop every few milliseconds of continuous running.
+ */
+import type { Activation } from './activation.js'
+import { current } from './current.js'
+import { CancelledError, KernelClosed, TaskCancelled, TaskTimeout } from './errors.js'
+import { type Operation, type OperationSource, sourceName, toOperation } from './operation.js'
+import { RingQueue } from './ring-queue.js'
+import { describeError, type SpawnOptions, Task } from './task.js'
+import { TimerHeap } from './timer-heap.js'
+import { BLOCKED, DELIVER, debugCapture, misuseError, Trap } from './trap.js'
+
+/** Options for `new Kernel` and `run`. */
+export interface KernelOptions {
+  /** `'virtual'`: time jumps to the next deadline whenever nothing else can happen. Default `'real'`. */
+  clock?: 'real' | 'virtual'
+  /** Hooks called as tasks are created, stepped and terminated. */
+  activations?: Activation[]
+  /** Record where each task is suspended (`task.where()`); also on with `CURIO_DEBUG=1`. */
+  debug?: boolean | DebugOptions
+  /** Where crashes of never-joined tasks are reported; default `console.error`. */
+  reportCrash?: (report: CrashReport) => void
+}
+
+/** Fine-grained debug settings. */
+export interface DebugOptions {
+  /** Capture the creation stack of every trap, so `where()` names the user's `file:line`. */
+  locations?: boolean
+}
+
+/** A task that failed and whose outcome nobody looked at. */
+export interface CrashReport {
+  taskId: number
+  name: string
+  error: unknown
+}
+
+/** Options for `kernel.run`. */
+export interface RunOptions {
+  /** Cancel every task still alive once main ends (default true). */
+  shutdown?: boolean
+}
+
+/** Longest stretch of continuous running before the kernel lets Node's event loop turn. */
+const SLICE_MS = 4
+
+function defaultReportCrash(report: CrashReport): void {
+  const error = report.error
+  console.error(
+    `curio: task ${report.taskId} (${report.name}) crashed and was never joined:`,
+    error instanceof Error ? (error.stack ?? describeError(error)) : error,
+  )
+}
+
+/** Runs tasks. Most programs use `run(main)`; embed a `Kernel` to run several mains in turn. */
+export class Kernel {
+  /** True when the kernel's clock is virtual. */
+  readonly virtual: boolean
+  /** @internal */ _external = 0
+  private readonly ready = new RingQueue<Task<any>>()
+  private readonly timers = new TimerHeap()
+  private readonly hooks: Activation[] | undefined
+  private readonly debug: boolean
+  private readonly reportCrash: (report: CrashReport) => void
+  private running = false
+  private scheduled = false
+  private active = false
+  private closed = false
+  private vnow = 0
+  private macroAt = 0
+  private nodeTimer: ReturnType<typeof setTimeout> | undefined = undefined
+  private nodeTimerAt = Number.POSITIVE_INFINITY
+  private immediate: ReturnType<typeof setImmediate> | undefined = undefined
+  /** Live tasks, oldest first: shutdown cancels from the tail. */
+  private liveHead: Task<any> | undefined = undefined
+  private liveTail: Task<any> | undefined = undefined
+  private main: Task<any> | undefined = undefined
+  private shutdownTask: Task<any> | undefined = undefined
+  private shutdownOnExit = true
+  private settleRun: (() => void) | undefined = undefined
+  private readonly unobserved = new Map<number, CrashReport>()
+  private readonly registry = new FinalizationRegistry<number>((id) => this.reportUnobserved(id))
+
+  constructor(options: KernelOptions = {}) {
+    if (options.clock !== undefined && options.clock !== 'real' && options.clock !== 'virtual') {
+      throw new TypeError(`clock must be 'real' or 'virtual', got ${String(options.clock)}`)
+    }
+    this.virtual = options.clock === 'virtual'
+    this.hooks = options.activations?.length ? [...options.activations] : undefined
+    const debug = options.debug ?? process.env.CURIO_DEBUG === '1'
+    this.debug = typeof debug === 'object' ? debug.locations !== false : debug
+    this.reportCrash = options.reportCrash ?? defaultReportCrash
+    for (const hook of this.hooks ?? []) hook.activate?.(this)
+  }
+
+  /** The kernel clock in milliseconds (virtual time with a virtual clock). */
+  now(): number {
+    return this.virtual ? this.vnow : performance.now()
+  }
+
+  /** Every task still alive, oldest first. */
+  tasks(): Task<unknown>[] {
+    const out: Task<unknown>[] = []
+    for (let t = this.liveHead; t !== undefined; t = t._next) out.push(t)
+    return out
+  }
+
+  /**
+   * Run `main` as a task until it ends; resolve with its value or reject with its exception.
+   * With `shutdown` (default) every task still alive is then cancelled, newest first.
+   */
+  run<T>(main: OperationSource<T>, options: RunOptions = {}): Promise<T> {
+    if (this.closed) return Promise.reject(new KernelClosed())
+    if (this.active) return Promise.reject(new Error('kernel is already running: one run at a time'))
+    let task: Task<T>
+    try {
+      task = this.spawnTask(toOperation(main, 'run'), { name: sourceName(main) ?? 'main' }, undefined)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    task._observed = true
+    this.main = task
+    this.shutdownOnExit = options.shutdown ?? true
+    return new Promise<T>((resolve, reject) => {
+      this.settleRun = () => (task._failed ? reject(task._error) : resolve(task._value as T))
+      this.activate()
+    })
+  }
+
+  /** Cancel every task still alive, release timers and handles; the kernel runs nothing more. */
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve()
+    if (this.active) return Promise.reject(new Error('kernel is running: close it after run() settles'))
+    if (this.liveHead === undefined) {
+      this.finalize()
+      return Promise.resolve()
+    }
+    return new Promise<void>((resolve) => {
+      this.settleRun = () => {
+        this.finalize()
+        resolve()
+      }
+      this.startShutdown()
+      this.activate()
+    })
+  }
+
+  // ---- run lifecycle -------------------------------------------------------------------
+
+  private activate(): void {
+    this.active = true
+    if (this.debug) debugCapture.enabled++
+    this.schedule()
+  }
+
+  private deactivate(): void {
+    this.active = false
+    if (this.debug) debugCapture.enabled--
+    this.clearNodeTimer()
+    if (this.immediate !== undefined) clearImmediate(this.immediate)
+    this.immediate = undefined
+    const settle = this.settleRun
+    this.settleRun = undefined
+    settle?.()
+  }
+
+  private mainEnded(): void {
+    if (this.shutdownOnExit) this.startShutdown()
+    else this.deactivate()
+  }
+
+  private startShutdown(): void {
+    const task = new Task(this, shutdown(this), 'shutdown', undefined, true)
+    task._observed = true
+    this.shutdownTask = task
+    this.ready.push(task)
+  }
+
+  private shutdownEnded(): void {
+    this.shutdownTask = undefined
+    for (const id of [...this.unobserved.keys()]) this.reportUnobserved(id)
+    this.timers.clear()
+    this.deactivate()
+  }
+
+  private finalize(): void {
+    this.closed = true
+    this.timers.clear()
+    this.clearNodeTimer()
+  }
+
+  /** @internal the newest live task, for shutdown */
+  _newest(): Task<unknown> | undefined {
+    return this.liveTail
+  }
+
+  // ---- scheduling ----------------------------------------------------------------------
+
+  private schedule(): void {
+    if (this.scheduled || this.running || !this.active) return
+    this.scheduled = true
+    // Microtasks are the fastest way back in, but a kernel that only ever re-enters through
+    // microtasks would starve timers and I/O: after a slice, go through setImmediate.
+    if (performance.now() - this.macroAt > SLICE_MS) this.immediate = setImmediate(this.macroLoop)
+    else queueMicrotask(this.loop)
+  }
+
+  private readonly macroLoop = (): void => {
+    this.immediate = undefined
+    this.macroAt = performance.now()
+    this.loop()
+  }
+
+  private readonly onNodeTimer = (): void => {
+    this.nodeTimer = undefined
+    this.nodeTimerAt = Number.POSITIVE_INFINITY
+    this.macroAt = performance.now()
+    this.loop()
+  }
+
+  private readonly loop = (): void => {
+    this.scheduled = false
+    if (this.running || !this.active) return
+    this.running = true
+    const saved = current.task
+    const ready = this.ready
+    let sinceCheck = 0
+    try {
+      for (;;) {
+        let n = ready.length
+        if (n === 0) {
+          if (this.timers.size === 0) break
+          if (this.fireTimers(this.now())) continue
+          if (this.virtual && this._external === 0) {
+            // Discussion: nothing can happen before the next deadline except through an
+            // external wait, and none is pending, so the virtual clock jumps there at once.
+            this.vnow = this.timers.peek()!.deadline
+            continue
+          }
+          break
+        }
+        // Each pass steps the tasks that were ready when it began; tasks made ready during
+        // the pass (including by timers) run in the next one.
+        sinceCheck += n
+        while (n-- > 0 && this.active) this.step(ready.shift()!)
+        if (!this.active) break
+        if (this.timers.size !== 0) this.fireTimers(this.now())
+        if (sinceCheck >= 64) {
+          sinceCheck = 0
+          if (ready.length !== 0 && performance.now() - this.macroAt > SLICE_MS) {
+            this.scheduled = true
+            this.immediate = setImmediate(this.macroLoop)
+            break
+          }
+        }
+      }
+    } finally {
+      this.running = false
+      current.task = saved
+    }
+    this.armNodeTimer()
+  }
+
+  private fireTimers(now: number): boolean {
+    let fired = false
+    for (let entry = this.timers.popExpired(now); entry !== undefined; entry = this.timers.popExpired(now)) {
+      entry.expire(now)
+      fired = true
+    }
+    return fired
+  }
+
+  private armNodeTimer(): void {
+    if (!this.active || this.virtual || this.scheduled) return
+    const next = this.timers.peek()
+    if (next === undefined) {
+      this.clearNodeTimer()
+      return
+    }
+    if (this.nodeTimer !== undefined && this.nodeTimerAt <= next.deadline) return
+    this.clearNodeTimer()
+    const delay = Math.max(1, Math.ceil(next.deadline - performance.now()))
+    this.nodeTimerAt = next.deadline
+    this.nodeTimer = setTimeout(this.onNodeTimer, delay)
+  }
+
+  private clearNodeTimer(): void {
+    if (this.nodeTimer !== undefined) clearTimeout(this.nodeTimer)
+    this.nodeTimer = undefined
+    this.nodeTimerAt = Number.POSITIVE_INFINITY
+  }
+
+  /** @internal */
+  get _timers(): TimerHeap {
+    return this.timers
+  }
+
+  // ---- stepping ------------------------------------------------------------------------
+
+  private step(task: Task<any>): void {
+    const gen = task._gen!
+    let throwing = task._throwing
+    let sent = task._resume
+    task._resume = undefined
+    task._throwing = false
+    task.state = 'RUNNING'
+    task.cycles++
+    current.task = task
+    const hooks = this.hooks
+    if (hooks !== undefined) for (const h of hooks) h.running?.(task)
+    for (;;) {
+      let r: IteratorResult<unknown, unknown>
+      try {
+        r = throwing ? gen.throw(sent) : gen.next(sent)
+      } catch (error) {
+        this.finish(task, undefined, error, true)
+        return
+      }
+      if (r.done) {
+        this.finish(task, r.value, undefined, false)
+        return
+      }
+      const trap = r.value
+      if (!(trap instanceof Trap) || trap._s !== 1) {
+        throwing = true
+        sent = misuseError(trap)
+        continue
+      }
+      let out: unknown
+      try {
+        out = trap.run(this, task)
+      } catch (error) {
+        throwing = true
+        sent = error
+        continue
+      }
+      if (out === BLOCKED) {
+        if (hooks !== undefined) for (const h of hooks) h.suspended?.(task, trap.describe())
+        return
+      }
+      if (out === DELIVER) {
+        throwing = true
+        sent = task._cancelPending
+        task._cancelPending = undefined
+        continue
+      }
+      throwing = false
+      sent = out
+    }
+  }
+
+  private finish(task: Task<any>, value: unknown, error: unknown, failed: boolean): void {
+    const hooks = this.hooks
+    if (hooks !== undefined) for (const h of hooks) h.suspended?.(task, 'exit')
+    task.terminated = true
+    task.state = 'TERMINATED'
+    task._gen = undefined
+    task._blockedOn = undefined
+    task._cancelPending = undefined
+    if (task._timeouts !== undefined) this.timers.remove(task._timeouts.entry)
+    if (failed) {
+      task._failed = true
+      task._error = error
+    } else {
+      task._value = value
+    }
+    this.unlink(task)
+    task._wakeJoiners()
+    task._group?._taskDone(task)
+    const settle = task._settle
+    if (settle !== undefined) {
+      task._settle = undefined
+      settle(task)
+    }
+    if (failed && !task._observed && !(error instanceof CancelledError)) {
+      this.unobserved.set(task.id, { taskId: task.id, name: task.name, error })
+      this.registry.register(task, task.id, task)
+    }
+    if (hooks !== undefined) for (const h of hooks) h.terminated?.(task)
+    if (task === this.main) {
+      this.main = undefined
+      this.mainEnded()
+    } else if (task === this.shutdownTask) {
+      this.shutdownEnded()
+    }
+  }
+
+  /** @internal a crashed task's outcome was looked at after all: no report */
+  _crashObserved(task: Task<any>): void {
+    if (this.unobserved.delete(task.id)) this.registry.unregister(task)
+  }
+
+  private reportUnobserved(id: number): void {
+    const report = this.unobserved.get(id)
+    if (report === undefined) return
+    this.unobserved.delete(id)
+    try {
+      this.reportCrash(report)
+    } catch (error) {
+      console.error('curio: the crash reporter itself threw', error)
+    }
+  }
+
+  // ---- tasks ---------------------------------------------------------------------------
+
+  /** @internal */
+  _spawn<T>(source: OperationSource<T>, options: SpawnOptions | undefined, parent: Task<any>): Task<T> {
+    const task = this.spawnTask(
+      toOperation(source, 'spawn'),
+      { name: options?.name ?? sourceName(source) ?? 'task', daemon: options?.daemon ?? false },
+      parent,
+    )
+    task._locals = parent._locals
+    return task
+  }
+
+  private spawnTask<T>(gen: Operation<T>, options: SpawnOptions, parent: Task<any> | undefined): Task<T> {
+    if (this.closed) throw new KernelClosed()
+    const task = new Task<T>(this, gen, options.name ?? 'task', parent?.id, options.daemon ?? false)
+    const tail = this.liveTail
+    task._prev = tail
+    if (tail === undefined) this.liveHead = task
+    else tail._next = task
+    this.liveTail = task
+    this.ready.push(task)
+    if (this.hooks !== undefined) for (const h of this.hooks) h.created?.(task)
+    return task
+  }
+
+  private unlink(task: Task<any>): void {
+    const { _prev: prev, _next: next } = task
+    if (prev === undefined) {
+      if (this.liveHead === task) this.liveHead = next
+    } else prev._next = next
+    if (next === undefined) {
+      if (this.liveTail === task) this.liveTail = prev
+    } else next._prev = prev
+    task._prev = task._next = undefined
+  }
+
+  // ---- the waking side of blocking traps -----------------------------------------------
+
+  /** @internal may `task` block now, or must a pending cancellation be delivered instead? */
+  _mayBlock(task: Task<any>): boolean {
+    return task._cancelPending === undefined || !task._allowCancel
+  }
+
+  /** @internal suspend `task` in `trap`, whose teardown undoes the wait if it is interrupted */
+  _block(task: Task<any>, trap: Trap, state: string): typeof BLOCKED {
+    task._blockedOn = trap
+    task.state = state
+    return BLOCKED
+  }
+
+  /** @internal make a suspended task ready, resuming it with `value` */
+  _wake(task: Task<any>, value: unknown): void {
+    task._blockedOn = undefined
+    task._throwing = false
+    task._resume = value
+    task.state = 'READY'
+    this.ready.push(task)
+    if (!this.running) this.schedule()
+  }
+
+  /** @internal make a suspended task ready, resuming it by throwing `error` into it */
+  _wakeThrow(task: Task<any>, error: unknown): void {
+    task._blockedOn = undefined
+    task._throwing = true
+    task._resume = error
+    task.state = 'READY'
+    this.ready.push(task)
+    if (!this.running) this.schedule()
+  }
+
+  /**
+   * @internal Deliver a cancellation or timeout to `task` now if it is blocked with
+   * cancellation allowed (tearing its wait down), else leave it pending for its next
+   * blocking trap.
+   *
+   * Discussion: a task already woken with a value keeps that value; the exception waits. A
+   * pending `TaskTimeout` gives way to a cancellation, never the other way round.
+   */
+  _interrupt(task: Task<any>, exc: CancelledError): void {
+    if (task.terminated) return
+    const trap = task._blockedOn
+    if (trap !== undefined && task._allowCancel) {
+      trap.teardown(this, task)
+      this._wakeThrow(task, exc)
+      return
+    }
+    const pending = task._cancelPending
+    if (pending === undefined || (pending instanceof TaskTimeout && exc instanceof TaskCancelled)) {
+      task._cancelPending = exc
+    }
+  }
+}
+
+/** Cancel every live task, newest first, each waited for before the next. */
+function* shutdown(kernel: Kernel): Operation<void> {
+  for (let task = kernel._newest(); task !== undefined; task = kernel._newest()) {
+    yield* task.cancel()
+  }
+}

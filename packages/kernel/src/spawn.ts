@@ -1,0 +1,41 @@
+import type { Kernel } from './kernel.js'
+import type { Operation, OperationSource } from './operation.js'
+import type { SpawnOptions, Task } from './task.js'
+import { Trap } from './trap.js'
+
+class SpawnTrap extends Trap {
+  constructor(
+    private readonly source: OperationSource<unknown>,
+    private readonly options: SpawnOptions | undefined,
+  ) {
+    super()
+  }
+  run(kernel: Kernel, task: Task<unknown>): Task<unknown> {
+    return kernel._spawn(this.source, this.options, task)
+  }
+  describe(): string {
+    return 'spawn()'
+  }
+}
+
+/**
+ * Create a task running `op` and make it ready; the caller keeps running (spawn is not a
+ * switch). The new task starts with a copy of the caller's `Local` values.
+ */
+export function spawn<T>(op: OperationSource<T>, options?: SpawnOptions): Operation<Task<T>> {
+  return new SpawnTrap(op, options) as unknown as Operation<Task<T>>
+}
+
+class CurrentTaskTrap extends Trap {
+  run(_kernel: Kernel, task: Task<unknown>): Task<unknown> {
+    return task
+  }
+  describe(): string {
+    return 'currentTask()'
+  }
+}
+
+/** The task running this code. */
+export function currentTask(): Operation<Task<unknown>> {
+  return new CurrentTaskTrap() as unknown as Operation<Task<unknown>>
+}

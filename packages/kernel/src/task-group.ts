@@ -1,0 +1,218 @@
+import { disableCancellation } from './cancellation.js'
+import { CancelledError, TaskGroupError } from './errors.js'
+import { type Operation, type OperationSource, toOperation } from './operation.js'
+import { spawn } from './spawn.js'
+import type { SpawnOptions, Task } from './task.js'
+import { WaitQueue } from './wait-queue.js'
+
+/**
+ * When `join` returns: `all` tasks ended, `any` task ended, the first to return an `object`
+ * (not undefined/null), or `none` (cancel everything at join).
+ */
+export type WaitMode = 'all' | 'any' | 'object' | 'none'
+
+/** Options for `new TaskGroup` and `taskGroup`. */
+export interface TaskGroupOptions {
+  wait?: WaitMode
+}
+
+const modes: readonly WaitMode[] = ['all', 'any', 'object', 'none']
+
+/** Failed on its own account: ended with an exception other than the cancellation it was sent. */
+function failed(task: Task<unknown>): boolean {
+  return task._failed && !(task.cancelled && task._error instanceof CancelledError)
+}
+
+/**
+ * A set of tasks managed together. Whatever the mode, a child that fails ends the join: the
+ * rest are cancelled and `result`/`results` re-throw the failure. After `join()` returns, no
+ * task of the group is alive.
+ */
+export class TaskGroup {
+  private readonly mode: WaitMode
+  private readonly members = new Set<Task<unknown>>()
+  private readonly running = new Set<Task<unknown>>()
+  private nonDaemonRunning = 0
+  private readonly finished: Task<unknown>[] = []
+  private readonly doneOrder: Task<unknown>[] = []
+  private readonly failures: Task<unknown>[] = []
+  private readonly waiters = new WaitQueue()
+  private joined = false
+  private decided: Task<unknown> | undefined = undefined
+
+  constructor(options: TaskGroupOptions = {}, tasks: Iterable<Task<any>> = []) {
+    const mode = options.wait ?? 'all'
+    if (!modes.includes(mode))
+      throw new TypeError(`TaskGroup wait must be one of ${modes.join(', ')}, got ${mode}`)
+    this.mode = mode
+    for (const task of tasks) this.addTask(task)
+  }
+
+  /** Tasks in the group (not those that left it through an explicit `join()`), in order added. */
+  get tasks(): Task<unknown>[] {
+    return [...this.members]
+  }
+
+  /** The task that decided the join (first to end, first object, or the failure), if any. */
+  get completed(): Task<unknown> | undefined {
+    return this.decided
+  }
+
+  /** Spawn a task into the group. */
+  *spawn<T>(op: OperationSource<T>, options?: SpawnOptions): Operation<Task<T>> {
+    this.checkOpen()
+    const task = yield* spawn(op, options)
+    this.addTask(task)
+    return task
+  }
+
+  /** Add a task spawned elsewhere. */
+  addTask(task: Task<any>): void {
+    this.checkOpen()
+    if (task._group !== undefined) throw new Error(`task ${task.id} is already in a task group`)
+    task._group = this
+    task._observe()
+    this.members.add(task)
+    if (task.terminated) {
+      this._taskDone(task)
+      return
+    }
+    this.running.add(task)
+    if (!task.daemon) this.nonDaemonRunning++
+  }
+
+  /** Wait for the next task to end and return it; `undefined` when none is left to wait for. */
+  *nextDone(): Operation<Task<unknown> | undefined> {
+    for (;;) {
+      const task = this.finished.shift()
+      if (task !== undefined) return task
+      if (this.nonDaemonRunning === 0) return undefined
+      yield* this.waiters.suspend('TASK_GROUP_WAIT')
+    }
+  }
+
+  /** The result of the next task to end (re-throwing its exception). */
+  *nextResult(): Operation<unknown> {
+    const task = yield* this.nextDone()
+    if (task === undefined) throw new Error('task group has no task left to wait for')
+    return task.result
+  }
+
+  /** Cancel every task still running and wait for each to end. */
+  *cancelRemaining(): Operation<void> {
+    for (const task of [...this.running].reverse()) yield* task.cancel()
+  }
+
+  /** @internal the scoped form's body failed: close the group and cancel everything in it */
+  *_abort(): Operation<void> {
+    this.joined = true
+    yield* disableCancellation(this.cancelRemaining())
+  }
+
+  /** Wait according to the mode, then cancel whatever is left. */
+  *join(): Operation<void> {
+    if (this.joined) return
+    try {
+      if (this.mode !== 'none') yield* this.collect()
+    } finally {
+      this.joined = true
+      // Shielded: however join is left, no task of the group outlives it.
+      yield* disableCancellation(this.cancelRemaining())
+    }
+  }
+
+  private *collect(): Operation<void> {
+    while (this.failures.length === 0) {
+      const task = yield* this.nextDone()
+      if (task === undefined) return
+      if (failed(task)) return
+      if (task._failed) continue
+      if (this.mode === 'all') this.decided ??= task
+      else if (this.mode === 'any' || (this.mode === 'object' && task._value != null)) {
+        this.decided = task
+        return
+      }
+    }
+  }
+
+  /** The decisive task's result; re-throws a failure. After join only. */
+  get result(): unknown {
+    this.checkJoined('result')
+    const failure = this.failures[0]
+    if (failure !== undefined) throw failure._error
+    if (this.decided === undefined) throw new Error('no task of the group completed with a result')
+    return this.decided._value
+  }
+
+  /** The first failure, or undefined. After join only. */
+  get exception(): unknown {
+    this.checkJoined('exception')
+    return this.failures[0]?._error
+  }
+
+  /** Results of the tasks that completed, in completion order; re-throws a failure. After join only. */
+  get results(): unknown[] {
+    this.checkJoined('results')
+    const failure = this.failures[0]
+    if (failure !== undefined) throw failure._error
+    return this.doneOrder.filter((t) => !t._failed).map((t) => t._value)
+  }
+
+  /** Every failure, in completion order. After join only. */
+  get exceptions(): unknown[] {
+    this.checkJoined('exceptions')
+    return this.failures.map((t) => t._error)
+  }
+
+  /** @internal a member ended */
+  _taskDone(task: Task<unknown>): void {
+    if (this.running.delete(task) && !task.daemon) this.nonDaemonRunning--
+    this.finished.push(task)
+    this.doneOrder.push(task)
+    if (failed(task)) this.failures.push(task)
+    this.waiters.wake(1)
+  }
+
+  /** @internal a member was joined explicitly: it leaves the group */
+  _discard(task: Task<unknown>): void {
+    task._group = undefined
+    this.members.delete(task)
+    if (this.running.delete(task) && !task.daemon) this.nonDaemonRunning--
+    for (const list of [this.finished, this.doneOrder, this.failures]) {
+      const i = list.indexOf(task)
+      if (i >= 0) list.splice(i, 1)
+    }
+  }
+
+  private checkOpen(): void {
+    if (this.joined) throw new Error('task group is already joined: no more tasks can be added')
+  }
+
+  private checkJoined(what: string): void {
+    if (!this.joined) throw new Error(`task group ${what} is only known after join()`)
+  }
+}
+
+/**
+ * The scoped form: run `body` with a new group, then join it. If `body` throws, the group's
+ * tasks are cancelled first and the body's error propagates. If a child failed, throws
+ * `TaskGroupError` after the join, with every failure.
+ */
+export function* taskGroup<R>(
+  options: TaskGroupOptions | undefined,
+  body: (group: TaskGroup) => Operation<R>,
+): Operation<R> {
+  if (typeof body !== 'function') throw new TypeError('taskGroup(options, body) takes a function* body')
+  const group = new TaskGroup(options)
+  let result: R
+  try {
+    result = yield* toOperation(() => body(group), 'taskGroup body')
+  } catch (error) {
+    yield* group._abort()
+    throw error
+  }
+  yield* group.join()
+  const errors = group.exceptions
+  if (errors.length > 0) throw new TaskGroupError(errors)
+  return result
+}

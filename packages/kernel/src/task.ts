@@ -1,0 +1,272 @@
+import { CancelledError, TaskCancelled, TaskError } from './errors.js'
+import type { Kernel } from './kernel.js'
+import type { Operation } from './operation.js'
+import type { TaskGroup } from './task-group.js'
+import type { TimeoutState } from './timeouts.js'
+import { DELIVER, Trap } from './trap.js'
+import { innermostUserFrame, userFrames } from './where.js'
+
+let nextTaskId = 1
+
+/** Options for `spawn`. */
+export interface SpawnOptions {
+  /** A daemon runs in the background; shutdown and task groups cancel it rather than wait for it. */
+  daemon?: boolean
+  /** Shown by `where()`, monitors and crash reports; defaults to the generator function's name. */
+  name?: string
+}
+
+/** Options for `task.cancel`. */
+export interface CancelOptions {
+  /** Wait until the task has terminated (default true). */
+  blocking?: boolean
+  /** The exception to deliver instead of a new `TaskCancelled`. */
+  exc?: CancelledError
+}
+
+enum JoinMode {
+  Join = 0,
+  Wait = 1,
+  Cancel = 2,
+}
+
+/**
+ * A running operation. Created by `spawn`; the kernel steps it until it returns or throws.
+ * Fields starting with `_` belong to the kernel.
+ */
+export class Task<T = unknown> {
+  /** Unique, increasing across kernels. */
+  readonly id: number
+  readonly name: string
+  /** The id of the task that spawned it (undefined for a kernel's main task). */
+  readonly parentId: number | undefined
+  readonly daemon: boolean
+  /** What it is doing: READY, RUNNING, SLEEP, TASK_JOIN, FUTURE_WAIT, a wait queue's state, TERMINATED. */
+  state = 'READY'
+  /** How many times the kernel has stepped it. */
+  cycles = 0
+  /** True once someone asked it to stop with `cancel()`. */
+  cancelled = false
+  terminated = false
+
+  /** @internal */ _kernel: Kernel
+  /** @internal */ _gen: Operation<any> | undefined
+  /** @internal resume with `throw(_resume)` rather than `next(_resume)` */ _throwing = false
+  /** @internal */ _resume: unknown = undefined
+  /** @internal the blocking trap it is suspended in, whose teardown undoes the wait */
+  _blockedOn: Trap | undefined = undefined
+  /** @internal */ _cancelPending: CancelledError | undefined = undefined
+  /** @internal */ _allowCancel = true
+  /** @internal */ _timeouts: TimeoutState | undefined = undefined
+  /** @internal traps of tasks waiting for this one to end */ _joiners: JoinTrap[] | undefined = undefined
+  /** @internal */ _value: T | undefined = undefined
+  /** @internal */ _error: unknown = undefined
+  /** @internal */ _failed = false
+  /** @internal someone looked at the outcome (join, result, exception, toPromise, a group) */
+  _observed = false
+  /** @internal */ _group: TaskGroup | undefined = undefined
+  /** @internal task-local values; replaced, never mutated, so children can share it */
+  _locals: Map<object, unknown> | undefined = undefined
+  /** @internal intrusive list of the kernel's live tasks, oldest first */ _prev: Task<any> | undefined =
+    undefined
+  /** @internal */ _next: Task<any> | undefined = undefined
+  /** @internal */ _settle: ((task: Task<any>) => void) | undefined = undefined
+
+  /** @internal use `spawn` */
+  constructor(
+    kernel: Kernel,
+    gen: Operation<T>,
+    name: string,
+    parentId: number | undefined,
+    daemon: boolean,
+  ) {
+    this.id = nextTaskId++
+    this._kernel = kernel
+    this._gen = gen
+    this.name = name
+    this.parentId = parentId
+    this.daemon = daemon
+  }
+
+  /** Wait for the end; return its value, or throw `TaskError` whose `cause` is its exception. */
+  join(): Operation<T> {
+    return new JoinTrap(this, JoinMode.Join) as unknown as Operation<T>
+  }
+
+  /** Wait for the end without taking its outcome; never throws the task's error. */
+  wait(): Operation<void> {
+    return new JoinTrap(this, JoinMode.Wait) as unknown as Operation<void>
+  }
+
+  /**
+   * Ask the task to stop with `TaskCancelled` (or `options.exc`), delivered at its next blocking
+   * point; with `blocking` (default) wait until it has terminated. Returns false if it had
+   * already terminated.
+   */
+  cancel(options: CancelOptions = {}): Operation<boolean> {
+    const blocking = options.blocking ?? true
+    if (options.exc !== undefined && !(options.exc instanceof CancelledError)) {
+      throw new TypeError('cancel({ exc }) takes a CancelledError (TaskCancelled or a subclass)')
+    }
+    return new JoinTrap(this, JoinMode.Cancel, blocking, options.exc) as unknown as Operation<boolean>
+  }
+
+  /** The return value; re-throws the task's own exception. Only after it terminated. */
+  get result(): T {
+    this._needTerminated('result')
+    this._observe()
+    if (this._failed) throw this._error
+    return this._value as T
+  }
+
+  /** The exception it ended with, or undefined. Only after it terminated. */
+  get exception(): unknown {
+    this._needTerminated('exception')
+    this._observe()
+    return this._failed ? this._error : undefined
+  }
+
+  /**
+   * Where it is suspended: `file:line` of the innermost user frame with debug capture on,
+   * else a description of what it waits on.
+   */
+  where(): string | undefined {
+    const trap = this._blockedOn
+    if (trap === undefined) return this.terminated ? undefined : this.state
+    return (trap._site !== undefined ? innermostUserFrame(trap._site) : undefined) ?? trap.describe()
+  }
+
+  /** The chain of user frames it is suspended in, innermost first (debug capture only). */
+  traceback(): string[] {
+    const site = this._blockedOn?._site
+    return site === undefined ? [] : userFrames(site)
+  }
+
+  /** A promise settled with the task's outcome, for code outside the kernel. */
+  toPromise(): Promise<T> {
+    this._observe()
+    return new Promise<T>((resolve, reject) => {
+      const settle = (task: Task<T>) => (task._failed ? reject(task._error) : resolve(task._value as T))
+      if (this.terminated) return settle(this)
+      const prev = this._settle
+      this._settle = prev === undefined ? settle : (t) => (prev(t), settle(t))
+    })
+  }
+
+  toString(): string {
+    return `Task(${this.id}, ${this.name}, ${this.state})`
+  }
+
+  /** @internal */
+  _observe(): void {
+    if (!this._observed) {
+      this._observed = true
+      if (this.terminated && this._failed) this._kernel._crashObserved(this)
+    }
+  }
+
+  private _needTerminated(what: string): void {
+    if (!this.terminated) {
+      throw new Error(
+        `task ${this.id} (${this.name}) has not terminated: ${what} is only known after the end`,
+      )
+    }
+  }
+
+  /** @internal called by the kernel when the task has ended: hand the outcome to each waiter. */
+  _wakeJoiners(): void {
+    const joiners = this._joiners
+    if (joiners === undefined) return
+    this._joiners = undefined
+    for (const trap of joiners) trap.complete()
+  }
+}
+
+/** join / wait / cancel: each waits for the target to terminate, then hands back its own answer. */
+class JoinTrap extends Trap {
+  private waiter: Task<unknown> | undefined = undefined
+
+  constructor(
+    readonly target: Task<any>,
+    readonly mode: JoinMode,
+    readonly blocking = true,
+    readonly exc: CancelledError | undefined = undefined,
+  ) {
+    super()
+  }
+
+  run(kernel: Kernel, task: Task<unknown>): unknown {
+    const target = this.target
+    if (this.mode === JoinMode.Cancel) {
+      if (target.terminated) return false
+      if (target === task && this.blocking) {
+        throw new Error(
+          'a task cannot cancel itself with blocking: true (it would wait for itself forever); use cancel({ blocking: false })',
+        )
+      }
+      if (!target.cancelled) {
+        target.cancelled = true
+        target._kernel._interrupt(target, this.exc ?? new TaskCancelled())
+      }
+      if (!this.blocking) return true
+    } else {
+      if (target === task)
+        throw new Error(`a task cannot ${this.mode === JoinMode.Join ? 'join' : 'wait for'} itself`)
+      if (this.mode === JoinMode.Join) {
+        target._observe()
+        target._group?._discard(target)
+      }
+      if (target.terminated) return this.outcome()
+    }
+    if (!kernel._mayBlock(task)) return DELIVER
+    this.waiter = task
+    ;(target._joiners ??= []).push(this)
+    return kernel._block(task, this, this.mode === JoinMode.Cancel ? 'TASK_CANCEL' : 'TASK_JOIN')
+  }
+
+  override teardown(): void {
+    const joiners = this.target._joiners
+    if (joiners !== undefined) {
+      const i = joiners.indexOf(this)
+      if (i >= 0) joiners.splice(i, 1)
+    }
+  }
+
+  /** The target ended while we waited. */
+  complete(): void {
+    const waiter = this.waiter!
+    const kernel = waiter._kernel
+    try {
+      kernel._wake(waiter, this.outcome())
+    } catch (error) {
+      kernel._wakeThrow(waiter, error)
+    }
+  }
+
+  private outcome(): unknown {
+    const target = this.target
+    switch (this.mode) {
+      case JoinMode.Join:
+        if (target._failed) {
+          throw new TaskError(
+            `task ${target.id} (${target.name}) failed: ${describeError(target._error)}`,
+            target._error,
+          )
+        }
+        return target._value
+      case JoinMode.Wait:
+        return undefined
+      default:
+        return true
+    }
+  }
+
+  describe(): string {
+    const verb = this.mode === JoinMode.Join ? 'join' : this.mode === JoinMode.Wait ? 'wait' : 'cancel'
+    return `${verb}(task ${this.target.id} ${this.target.name})`
+  }
+}
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+}

@@ -1,0 +1,88 @@
+import type { Kernel } from './kernel.js'
+import type { Operation } from './operation.js'
+import type { Task } from './task.js'
+import type { TimerEntry } from './timer-heap.js'
+import { BLOCKED, DELIVER, Trap } from './trap.js'
+
+class ClockTrap extends Trap {
+  run(kernel: Kernel): number {
+    return kernel.now()
+  }
+  describe(): string {
+    return 'clock()'
+  }
+}
+
+/** The kernel clock in milliseconds; no switch, not a cancellation point. */
+export function clock(): Operation<number> {
+  return new ClockTrap() as unknown as Operation<number>
+}
+
+/** A sleep is its own heap entry: one object per blocking call. */
+class SleepTrap extends Trap implements TimerEntry {
+  deadline = 0
+  seq = 0
+  heapIndex = -1
+  private task: Task<unknown> | undefined = undefined
+
+  constructor(
+    private readonly ms: number,
+    private readonly absolute: boolean,
+  ) {
+    super()
+  }
+
+  run(kernel: Kernel, task: Task<unknown>): unknown {
+    if (!kernel._mayBlock(task)) return DELIVER
+    const now = kernel.now()
+    const deadline = this.absolute ? this.ms : now + this.ms
+    if (deadline <= now) {
+      // A fair yield: to the back of the ready queue, behind every task ready now.
+      // It is ready again at once, so there is nothing to tear down: not `_block`.
+      kernel._wake(task, now)
+      return BLOCKED
+    }
+    this.task = task
+    kernel._timers.add(this, deadline)
+    return kernel._block(task, this, 'SLEEP')
+  }
+
+  override teardown(kernel: Kernel): void {
+    kernel._timers.remove(this)
+  }
+
+  expire(now: number): void {
+    const task = this.task!
+    task._kernel._wake(task, now)
+  }
+
+  describe(): string {
+    return this.absolute ? `wakeAt(${this.ms})` : `sleep(${this.ms})`
+  }
+}
+
+function checkTime(value: unknown, what: string): number {
+  if (typeof value !== 'number')
+    throw new TypeError(`${what} takes milliseconds as a number, got ${typeof value}`)
+  return value
+}
+
+/**
+ * Block for at least `ms` milliseconds; returns the clock on wake. `sleep(0)` lets every other
+ * ready task run first; a negative or NaN time counts as 0.
+ */
+export function sleep(ms: number): Operation<number> {
+  const t = checkTime(ms, 'sleep')
+  return new SleepTrap(t > 0 ? t : 0, false) as unknown as Operation<number>
+}
+
+/** Let every other ready task run, then continue: the same as `sleep(0)`. */
+export function schedule(): Operation<void> {
+  return new SleepTrap(0, false) as unknown as Operation<void>
+}
+
+/** Block until the kernel clock reaches `deadline`; returns the clock on wake. */
+export function wakeAt(deadline: number): Operation<number> {
+  const t = checkTime(deadline, 'wakeAt')
+  return new SleepTrap(Number.isNaN(t) ? 0 : t, true) as unknown as Operation<number>
+}

@@ -1,0 +1,118 @@
+import type { Kernel } from './kernel.js'
+import type { Task } from './task.js'
+
+/** `trap.run` result: the task is suspended; someone will wake it. */
+export const BLOCKED: unique symbol = Symbol('curio.blocked')
+/** `trap.run` result: a cancellation is pending and deliverable; the kernel throws it instead. */
+export const DELIVER: unique symbol = Symbol('curio.deliver')
+
+/** Set while any kernel has debug capture on: traps then record where they were created. */
+export const debugCapture = { enabled: 0 }
+
+/**
+ * A request to the kernel, and at the same time the one-step operation that yields it.
+ *
+ * Discussion: `yield* sleep(10)` needs an iterator. Rather than a generator per trap (an
+ * allocation of ~100 bytes and a frame), the trap is its own iterator and its own iterator
+ * result: `next()` returns `this` with `value = this, done = false`, and on the second call
+ * `value = <what the kernel sent>, done = true`. `yield*` hands the inner result object
+ * straight to the kernel, so a blocking call costs one small object. `_s` tells the kernel
+ * whether the trap arrived through `yield*` (1) or was yielded bare (0), which is the
+ * "yield without the star" mistake.
+ */
+export abstract class Trap {
+  value: unknown = undefined
+  done = false
+  /** 0 fresh, 1 yielded to the kernel, 2 finished. */
+  _s = 0
+  /** Stack at creation, when debug capture is on: the innermost user frame is where the task waits. */
+  _site: string | undefined = undefined
+
+  constructor() {
+    if (debugCapture.enabled > 0) this._site = new Error().stack
+  }
+
+  /** Carry the request out for `task`: return its value, or `BLOCKED`, or `DELIVER`. */
+  abstract run(kernel: Kernel, task: Task<unknown>): unknown
+
+  /** Undo what a blocking `run` registered (timer, queue entry, listener). */
+  teardown(_kernel: Kernel, _task: Task<unknown>): void {}
+
+  /** Short description for `task.where()` and monitors, e.g. `sleep(100)`. */
+  abstract describe(): string
+
+  [Symbol.iterator](): this {
+    return this
+  }
+
+  next(sent?: unknown): this {
+    if (this._s === 0) {
+      this._s = 1
+      this.value = this
+      this.done = false
+      return this
+    }
+    if (this._s === 1) {
+      this._s = 2
+      this.value = sent
+      this.done = true
+      return this
+    }
+    throw new TypeError(
+      `operation ${this.describe()} was already used: an operation runs once, call the function again for a new one`,
+    )
+  }
+
+  throw(error: unknown): never {
+    this._s = 2
+    throw error
+  }
+
+  return(value?: unknown): this {
+    this._s = 2
+    this.value = value
+    this.done = true
+    return this
+  }
+}
+
+/** Explains what a task yielded when it was not a trap reached through `yield*`. */
+export function misuseError(yielded: unknown): TypeError {
+  if (yielded instanceof Trap || isGenerator(yielded)) {
+    return new TypeError('a task yielded an operation without the star: write `yield* op`, not `yield op`')
+  }
+  if (isThenable(yielded)) {
+    return new TypeError(
+      'a task yielded a Promise: write `yield* awaitPromise(promise)`; `yield` alone does nothing',
+    )
+  }
+  return new TypeError(
+    `a task yielded ${describeValue(yielded)}: tasks may only \`yield*\` operations (generators made with function*)`,
+  )
+}
+
+export function isGenerator(value: unknown): value is Generator {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Generator).next === 'function' &&
+    typeof (value as Generator).throw === 'function' &&
+    typeof (value as Generator)[Symbol.iterator] === 'function'
+  )
+}
+
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  )
+}
+
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null'
+  if (typeof value === 'function') return `a function (${value.name || 'anonymous'})`
+  if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'Object'})`
+  if (typeof value === 'string') return `a string (${JSON.stringify(value.slice(0, 40))})`
+  return `${typeof value} ${String(value)}`
+}

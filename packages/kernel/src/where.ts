@@ -1,0 +1,35 @@
+/**
+ * Stack parsing for `task.where()`: the kernel's own frames are dropped, so what is left is
+ * the chain of the user's `yield*` frames, innermost first.
+ */
+const frameLocation = /\(?((?:file:\/\/|\/|[A-Za-z]:\\)[^()]*?):(\d+):(\d+)\)?$/
+
+function locationOf(line: string): string | undefined {
+  const m = frameLocation.exec(line.trim())
+  return m === null ? undefined : `${m[1]}:${m[2]}`
+}
+
+function kernelDir(): string {
+  const here = new Error().stack?.split('\n')[1] ?? ''
+  const loc = locationOf(here) ?? ''
+  return loc.slice(0, Math.max(loc.lastIndexOf('/'), loc.lastIndexOf('\\')) + 1)
+}
+
+let ownDir: string | undefined
+
+/** `file:line` of each user frame of a captured stack, innermost first. */
+export function userFrames(stack: string): string[] {
+  ownDir ??= kernelDir()
+  const frames: string[] = []
+  for (const line of stack.split('\n').slice(1)) {
+    const loc = locationOf(line)
+    if (loc === undefined || loc.startsWith('node:') || (ownDir !== '' && loc.startsWith(ownDir))) continue
+    frames.push(loc)
+  }
+  return frames
+}
+
+/** `file:line` of the innermost user frame of a captured stack. */
+export function innermostUserFrame(stack: string): string | undefined {
+  return userFrames(stack)[0]
+}
