@@ -1,5 +1,15 @@
 // Tasks, a task group and timeouts in a few lines: `pnpm demo` runs this.
-import { clock, ignoreAfter, type Operation, run, sleep, spawn, TaskTimeout, taskGroup, timeoutAfter } from '@curio/kernel'
+import {
+  clock,
+  ignoreAfter,
+  type Operation,
+  run,
+  sleep,
+  spawn,
+  TaskTimeout,
+  taskGroup,
+  timeoutAfter,
+} from '@curio/kernel'
 
 function* countdown(name: string, n: number, ms: number): Operation<string> {
   for (let i = n; i > 0; i--) {

@@ -149,7 +149,13 @@ export class Task<T = unknown> {
       const settle = (task: Task<T>) => (task._failed ? reject(task._error) : resolve(task._value as T))
       if (this.terminated) return settle(this)
       const prev = this._settle
-      this._settle = prev === undefined ? settle : (t) => (prev(t), settle(t))
+      this._settle =
+        prev === undefined
+          ? settle
+          : (t) => {
+              prev(t)
+              settle(t)
+            }
     })
   }
 

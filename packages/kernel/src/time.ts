@@ -73,7 +73,7 @@ function checkTime(value: unknown, what: string): number {
  */
 export function sleep(ms: number): Operation<number> {
   const t = checkTime(ms, 'sleep')
-  return new SleepTrap(t > 0 ? t : 0, false) as unknown as Operation<number>
+  return new SleepTrap(Math.max(t, 0) || 0, false) as unknown as Operation<number>
 }
 
 /** Let every other ready task run, then continue: the same as `sleep(0)`. */
