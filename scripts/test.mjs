@@ -17,7 +17,7 @@ const run = (label, cmd, args) => {
 }
 
 const steps = [
-  ['lint (biome)', bin('biome'), ['ci', '.']],
+  ['lint (biome)', bin('biome'), ['ci', '--colors=off', '.']],
   ['typecheck (tsc)', bin('tsc'), ['-p', 'tsconfig.json']],
   ['build (turbo + tsup)', bin('turbo'), ['run', 'build', '--output-logs=errors-only']],
 ]
