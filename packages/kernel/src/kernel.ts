@@ -15,7 +15,7 @@
  */
 import type { Activation } from './activation.js'
 import { current } from './current.js'
-import { CancelledError, KernelClosed, TaskCancelled, TaskTimeout } from './errors.js'
+import { CancelledError, KernelClosed, TaskTimeout } from './errors.js'
 import { type Operation, type OperationSource, sourceName, toOperation } from './operation.js'
 import { RingQueue } from './ring-queue.js'
 import { describeError, type SpawnOptions, Task } from './task.js'
@@ -494,6 +494,7 @@ export class Kernel {
    */
   _interrupt(task: Task<any>, exc: CancelledError): void {
     if (task.terminated) return
+    if (!(exc instanceof TaskTimeout)) task._timeouts?.disarm(this)
     const trap = task._blockedOn
     if (trap !== undefined && task._allowCancel) {
       trap.teardown(this, task)
@@ -501,7 +502,7 @@ export class Kernel {
       return
     }
     const pending = task._cancelPending
-    if (pending === undefined || (pending instanceof TaskTimeout && exc instanceof TaskCancelled)) {
+    if (pending === undefined || (pending instanceof TaskTimeout && !(exc instanceof TaskTimeout))) {
       task._cancelPending = exc
     }
   }

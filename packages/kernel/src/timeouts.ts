@@ -19,6 +19,8 @@ import { Trap } from './trap.js'
 export class TimeoutState {
   readonly deadlines: number[] = []
   readonly fired: boolean[] = []
+  /** Levels below this index were open when the task was cancelled: they never fire. */
+  disarmed = 0
   readonly entry: TimeoutEntry
   constructor(task: Task<unknown>) {
     this.entry = new TimeoutEntry(task, this)
@@ -27,12 +29,33 @@ export class TimeoutState {
   /** Put the nearest unfired deadline in the heap (or take the entry out if there is none). */
   rearm(kernel: Kernel): void {
     let nearest = Number.POSITIVE_INFINITY
-    for (let i = 0; i < this.deadlines.length; i++) {
+    for (let i = this.disarmed; i < this.deadlines.length; i++) {
       if (!this.fired[i] && this.deadlines[i]! < nearest) nearest = this.deadlines[i]!
     }
     if (nearest === Number.POSITIVE_INFINITY) kernel._timers.remove(this.entry)
     else if (this.entry.heapIndex < 0 || this.entry.deadline !== nearest)
       kernel._timers.add(this.entry, nearest)
+  }
+
+  /**
+   * The task was cancelled: the blocks it is in now never time out.
+   *
+   * Discussion: the cancellation unwinds through those blocks, and their cleanup code may
+   * block. A deadline firing there would replace the cancellation with a `TaskTimeout` that a
+   * block turns into an ordinary, catchable timeout, and the task would carry on as if it had
+   * never been cancelled (Curio: "cancelling a task also cancels any pending timeout"). Blocks
+   * opened after the cancellation, e.g. to bound the cleanup, keep their deadlines.
+   */
+  disarm(kernel: Kernel): void {
+    this.disarmed = this.deadlines.length
+    this.rearm(kernel)
+  }
+
+  /** Index of the outermost armed level whose deadline is at or before `t`, or -1. */
+  outermostExpired(t: number): number {
+    const { deadlines } = this
+    for (let i = this.disarmed; i < deadlines.length; i++) if (deadlines[i]! <= t) return i
+    return -1
   }
 }
 
@@ -47,7 +70,7 @@ class TimeoutEntry implements TimerEntry {
 
   expire(now: number): void {
     const { deadlines, fired } = this.state
-    for (let i = 0; i < deadlines.length; i++) if (deadlines[i]! <= now) fired[i] = true
+    for (let i = this.state.disarmed; i < deadlines.length; i++) if (deadlines[i]! <= now) fired[i] = true
     const kernel = this.task._kernel
     this.state.rearm(kernel)
     kernel._interrupt(this.task, new TaskTimeout(now))
@@ -97,20 +120,21 @@ class PopDeadline extends Trap {
     const e = this.error
     if (e instanceof TaskTimeout || e instanceof TimeoutCancellationError) {
       const t = e.clock ?? Number.NEGATIVE_INFINITY
-      const n = deadlines.findIndex((d) => d <= t)
+      const n = state.outermostExpired(t)
       if (n < 0) exit = Exit.Uncaught
       else if (n < mine) exit = e instanceof TaskTimeout ? Exit.Outer : Exit.Pass
       else exit = Exit.Expired
     }
     deadlines.pop()
     fired.pop()
+    if (state.disarmed > deadlines.length) state.disarmed = deadlines.length
     // Discussion: a deadline that fired while the task could not take it (running, or with
     // cancellation disabled) left a pending TaskTimeout. If no block still open has expired
     // by its clock, it belonged to this block or one inside it, and must never fire later.
     const pending = task._cancelPending
     if (pending instanceof TaskTimeout) {
       const t = pending.clock ?? Number.NEGATIVE_INFINITY
-      if (!deadlines.some((d) => d <= t)) task._cancelPending = undefined
+      if (state.outermostExpired(t) < 0) task._cancelPending = undefined
     }
     state.rearm(kernel)
     return exit

@@ -1,0 +1,95 @@
+/** Regression tests, each named for the kernel bug it pins down. */
+import { describe, expect, it } from 'vitest'
+import {
+  CancelledError,
+  clock,
+  disableCancellation,
+  ignoreAfter,
+  type Operation,
+  sleep,
+  spawn,
+  TaskCancelled,
+  TaskTimeout,
+  timeoutAfter,
+} from '../src/index.js'
+import { vrun } from './helpers.js'
+
+describe('bug: a timeout fired into the cleanup of a cancelled task and swallowed the cancellation', () => {
+  it('a deadline open when the task was cancelled never fires during its cleanup', async () => {
+    const log: string[] = []
+    await vrun(function* () {
+      const t = yield* spawn(function* () {
+        try {
+          yield* timeoutAfter(100, function* () {
+            try {
+              yield* sleep(1000)
+            } finally {
+              yield* sleep(500) // past the block's deadline
+              log.push('cleanup finished')
+            }
+          })
+        } catch (e) {
+          if (e instanceof TaskTimeout) log.push('caught a timeout: the cancellation was lost')
+          throw e
+        }
+        log.push('carried on after the cancellation')
+      })
+      yield* sleep(50)
+      yield* t.cancel()
+      expect(t.exception).toBeInstanceOf(TaskCancelled)
+      expect(yield* clock()).toBe(550)
+    })
+    expect(log).toEqual(['cleanup finished'])
+  })
+
+  it('a timeout block opened during the cleanup still bounds it', async () => {
+    await vrun(function* () {
+      const t = yield* spawn(function* () {
+        try {
+          yield* sleep(1000)
+        } finally {
+          const r = yield* ignoreAfter(20, sleep(1000), { timeoutResult: 'bounded' })
+          expect(r).toBe('bounded')
+        }
+      })
+      yield* sleep(10)
+      yield* t.cancel()
+      expect(yield* clock()).toBe(30)
+      expect(t.exception).toBeInstanceOf(TaskCancelled)
+    })
+  })
+
+  it('the disarmed deadline does not fire after the task swallowed its cancellation either', async () => {
+    await vrun(function* () {
+      const t = yield* spawn(function* () {
+        return yield* timeoutAfter(100, function* (): Operation<string> {
+          try {
+            yield* sleep(1000)
+          } catch (e) {
+            if (!(e instanceof CancelledError)) throw e
+          }
+          yield* sleep(200)
+          return 'ended normally'
+        })
+      })
+      yield* sleep(50)
+      yield* t.cancel()
+      expect(yield* t.join()).toBe('ended normally')
+    })
+  })
+
+  it('a custom CancelledError replaces a pending TaskTimeout, as TaskCancelled does', async () => {
+    class Custom extends CancelledError {}
+    await vrun(function* () {
+      const t = yield* spawn(function* () {
+        yield* timeoutAfter(10, function* () {
+          yield* disableCancellation(sleep(50)) // the deadline fires in here: held pending
+        })
+        yield* sleep(1) // the first blocking trap after the region: delivery
+      })
+      yield* sleep(20)
+      yield* t.cancel({ exc: new Custom('stop') })
+      expect(t.exception).toBeInstanceOf(Custom)
+    })
+  })
+})
