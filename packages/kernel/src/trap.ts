@@ -21,15 +21,22 @@ export const debugCapture = { enabled: 0 }
  * "yield without the star" mistake.
  */
 export abstract class Trap {
-  value: unknown = undefined
-  done = false
+  declare value: unknown
+  declare done: boolean
   /** 0 fresh, 1 yielded to the kernel, 2 finished. */
-  _s = 0
+  declare _s: number
   /** Stack at creation, when debug capture is on: the innermost user frame is where the task waits. */
-  _site: string | undefined = undefined
+  declare _site: string | undefined
 
+  // Discussion: these are assignments, not class-field initializers, on purpose. Fields are
+  // defined with [[DefineOwnProperty]], and in a base class shared by a dozen trap classes
+  // that define is megamorphic: measured 20x slower per object (1.3 us vs 55 ns) than a
+  // plain store, on every blocking call.
   constructor() {
-    if (debugCapture.enabled > 0) this._site = new Error().stack
+    this.value = undefined
+    this.done = false
+    this._s = 0
+    this._site = debugCapture.enabled > 0 ? new Error().stack : undefined
   }
 
   /** Carry the request out for `task`: return its value, or `BLOCKED`, or `DELIVER`. */
