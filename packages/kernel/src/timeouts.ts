@@ -136,6 +136,14 @@ class PopDeadline extends Trap {
       const t = pending.clock ?? Number.NEGATIVE_INFINITY
       if (state.outermostExpired(t) < 0) task._cancelPending = undefined
     }
+    // Discussion: an enclosing deadline has already passed (it fired into this block, which
+    // turned it into a TimeoutCancellationError that the code may catch, or it passed while
+    // this block ran on). The task must not carry on in the enclosing block as if it had
+    // time left: as in Curio's unset_timeout, a TaskTimeout waits for its next blocking trap.
+    const now = kernel.now()
+    if (task._cancelPending === undefined && state.outermostExpired(now) >= 0) {
+      task._cancelPending = new TaskTimeout(now)
+    }
     state.rearm(kernel)
     return exit
   }

@@ -93,3 +93,28 @@ describe('bug: a timeout fired into the cleanup of a cancelled task and swallowe
     })
   })
 })
+
+describe('bug: catching the TimeoutCancellationError of an expired outer block gave the task unlimited time', () => {
+  it('the next blocking trap inside the expired outer block gets TaskTimeout again (Curio test_nested_timeout)', async () => {
+    const log: string[] = []
+    await vrun(function* () {
+      let outer: unknown
+      try {
+        yield* timeoutAfter(100, function* () {
+          try {
+            yield* timeoutAfter(5000, sleep(1000))
+          } catch (e) {
+            log.push((e as Error).name)
+          }
+          yield* sleep(1000)
+          log.push('ran on past the outer deadline')
+        })
+      } catch (e) {
+        outer = e
+      }
+      expect(outer).toBeInstanceOf(TaskTimeout)
+      expect(yield* clock()).toBe(100)
+    })
+    expect(log).toEqual(['TimeoutCancellationError'])
+  })
+})
