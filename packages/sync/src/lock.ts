@@ -1,0 +1,52 @@
+import type { Operation, OperationSource } from '@curio/kernel'
+import { toOperation } from './internal/operation.js'
+import { WaiterList } from './internal/waiters.js'
+
+/**
+ * A mutual-exclusion lock, handed over in FIFO order: `release()` gives the lock to the oldest
+ * waiter directly, so a task arriving later cannot barge in. A waiter cancelled while waiting
+ * never holds it. Not owned by a task: any task or callback may release it (see `RLock`).
+ *
+ * @example
+ * const lock = new Lock()
+ * yield* lock.withLock(function* () { yield* sleep(10) })
+ */
+export class Lock {
+  private held = false
+  private readonly waiters = new WaiterList<void>()
+
+  /** True while some task holds the lock. */
+  locked(): boolean {
+    return this.held
+  }
+
+  /** Wait for the lock and take it. */
+  *acquire(): Operation<void> {
+    if (!this.held) {
+      this.held = true
+      return
+    }
+    yield* this.waiters.wait('LOCK_ACQUIRE')
+  }
+
+  /** Release the lock, handing it to the oldest waiter; throws if it is not held. */
+  release(): void {
+    if (!this.held) throw new Error('Lock.release(): the lock is not held')
+    // The lock stays held when a waiter takes it: ownership passes without a gap.
+    if (this.waiters.wakeOne(undefined) === undefined) this.held = false
+  }
+
+  /** Run `op` holding the lock; release it however `op` ends. */
+  withLock<T>(op: OperationSource<T>): Operation<T> {
+    return this.holding(toOperation(op, 'Lock.withLock'))
+  }
+
+  private *holding<T>(op: Operation<T>): Operation<T> {
+    yield* this.acquire()
+    try {
+      return yield* op
+    } finally {
+      this.release()
+    }
+  }
+}
