@@ -26,7 +26,6 @@ describe('yield without the star', () => {
   it('is reported at that point as a TypeError that says to use yield*', async () => {
     await vrun(function* () {
       const e = yield* thrown(function* () {
-        // biome-ignore lint/suspicious/noExplicitAny: the mistake under test
         yield sleep(10) as any
       })
       expect(e).toBeInstanceOf(TypeError)
@@ -37,7 +36,6 @@ describe('yield without the star', () => {
   it('the task can catch it and carry on', async () => {
     const out = await vrun(function* () {
       try {
-        // biome-ignore lint/suspicious/noExplicitAny: the mistake under test
         yield sleep(10) as any
       } catch {}
       yield* sleep(1)
@@ -49,7 +47,6 @@ describe('yield without the star', () => {
   it('an uncaught one fails the task with that TypeError', async () => {
     const e = await rejection(
       vrun(function* () {
-        // biome-ignore lint/suspicious/noExplicitAny: the mistake under test
         yield (function* () {})() as any
       }),
     )
@@ -60,7 +57,6 @@ describe('yield without the star', () => {
   it('yielding a promise says to use awaitPromise', async () => {
     await vrun(function* () {
       const e = yield* thrown(function* () {
-        // biome-ignore lint/suspicious/noExplicitAny: the mistake under test
         yield Promise.resolve(1) as any
       })
       expect(e).toBeInstanceOf(TypeError)
@@ -71,7 +67,6 @@ describe('yield without the star', () => {
   it('yielding a plain value is a TypeError naming it', async () => {
     await vrun(function* () {
       const e = yield* thrown(function* () {
-        // biome-ignore lint/suspicious/noExplicitAny: the mistake under test
         yield 42 as any
       })
       expect(e).toBeInstanceOf(TypeError)
