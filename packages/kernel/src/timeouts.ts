@@ -51,6 +51,19 @@ export class TimeoutState {
     this.rearm(kernel)
   }
 
+  /**
+   * Index of the outermost level a timeout with clock `t` belongs to, or -1: an armed level
+   * expired by `t`, or a level that fired before a cancellation disarmed it (its TaskTimeout
+   * was already on its way into the task and must still end that block).
+   */
+  ownerOf(t: number): number {
+    const { deadlines, fired } = this
+    for (let i = 0; i < deadlines.length; i++) {
+      if (deadlines[i]! <= t && (i >= this.disarmed || fired[i])) return i
+    }
+    return -1
+  }
+
   /** Index of the outermost armed level whose deadline is at or before `t`, or -1. */
   outermostExpired(t: number): number {
     const { deadlines } = this
@@ -120,7 +133,7 @@ class PopDeadline extends Trap {
     const e = this.error
     if (e instanceof TaskTimeout || e instanceof TimeoutCancellationError) {
       const t = e.clock ?? Number.NEGATIVE_INFINITY
-      const n = state.outermostExpired(t)
+      const n = state.ownerOf(t)
       if (n < 0) exit = Exit.Uncaught
       else if (n < mine) exit = e instanceof TaskTimeout ? Exit.Outer : Exit.Pass
       else exit = Exit.Expired

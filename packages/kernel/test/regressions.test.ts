@@ -11,6 +11,7 @@ import {
   TaskCancelled,
   TaskTimeout,
   timeoutAfter,
+  WaitQueue,
 } from '../src/index.js'
 import { vrun } from './helpers.js'
 
@@ -116,5 +117,27 @@ describe('bug: catching the TimeoutCancellationError of an expired outer block g
       expect(yield* clock()).toBe(100)
     })
     expect(log).toEqual(['TimeoutCancellationError'])
+  })
+})
+
+describe('bug: a timeout already delivered when the task was cancelled escaped as UncaughtTimeoutError', () => {
+  it('the block whose deadline fired still takes its TaskTimeout; the cancellation stays pending', async () => {
+    await vrun(function* () {
+      const never = new WaitQueue()
+      const t = yield* spawn(function* () {
+        yield* sleep(1)
+        const r = yield* ignoreAfter(1, never.suspend(), { timeoutResult: 'timed out' })
+        return r
+      })
+      yield* spawn(function* () {
+        // Fires at clock 2 too, after the deadline was delivered but before the task ran.
+        yield* sleep(2)
+        yield* t.cancel({ blocking: false })
+      })
+      yield* t.wait()
+      expect(t.exception).toBeUndefined()
+      expect(t.result).toBe('timed out')
+      expect(t.cancelled).toBe(true)
+    })
   })
 })
