@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest'
+import { awaitPromise, type Operation, run, schedule, sleep, spawn, WaitQueue } from '../src/index.js'
+import { vrun } from './helpers.js'
+
+describe('ready queue', () => {
+  it('is FIFO: tasks first run in the order they were spawned', async () => {
+    const order: number[] = []
+    await vrun(function* () {
+      for (let i = 0; i < 5; i++) {
+        yield* spawn(function* () {
+          order.push(i)
+        })
+      }
+      yield* sleep(1)
+    })
+    expect(order).toEqual([0, 1, 2, 3, 4])
+  })
+
+  it('sleep(0) is a fair yield: round robin between ready tasks', async () => {
+    const order: string[] = []
+    await vrun(function* () {
+      const worker = (name: string) =>
+        function* (): Operation<void> {
+          for (let i = 0; i < 3; i++) {
+            order.push(`${name}${i}`)
+            yield* sleep(0)
+          }
+        }
+      const a = yield* spawn(worker('a'))
+      const b = yield* spawn(worker('b'))
+      yield* a.join()
+      yield* b.join()
+    })
+    expect(order).toEqual(['a0', 'b0', 'a1', 'b1', 'a2', 'b2'])
+  })
+
+  it('a task made ready during a pass runs in the next pass, after the tasks already ready', async () => {
+    const order: string[] = []
+    await vrun(function* () {
+      const q = new WaitQueue()
+      yield* spawn(function* waiter() {
+        yield* q.suspend()
+        order.push('woken waiter')
+      })
+      yield* schedule() // waiter is now suspended
+      yield* spawn(function* waker() {
+        order.push('waker wakes')
+        q.wake()
+        yield* schedule()
+        order.push('waker again')
+      })
+      yield* spawn(function* bystander() {
+        order.push('bystander')
+        yield* schedule()
+        order.push('bystander again')
+      })
+      yield* sleep(1)
+    })
+    // waker and bystander were ready when the pass began; the woken waiter joins the queue behind
+    // the waker's own fair yield.
+    expect(order).toEqual(['waker wakes', 'bystander', 'woken waiter', 'waker again', 'bystander again'])
+  })
+
+  it('schedule() is the same as sleep(0)', async () => {
+    const order: string[] = []
+    await vrun(function* () {
+      yield* spawn(function* () {
+        order.push('other')
+      })
+      yield* schedule()
+      order.push('main')
+    })
+    expect(order).toEqual(['other', 'main'])
+  })
+})
+
+describe('no starvation', () => {
+  it('a task spinning on sleep(0) does not starve timers, I/O callbacks or promise callbacks', async () => {
+    const out = await run(function* () {
+      let spins = 0
+      const spinner = yield* spawn(function* () {
+        for (;;) {
+          spins++
+          yield* sleep(0)
+        }
+      })
+      const timer = yield* awaitPromise(new Promise<string>((r) => setTimeout(() => r('timer'), 10)))
+      const immediate = yield* awaitPromise(new Promise<string>((r) => setImmediate(() => r('immediate'))))
+      const slept = yield* sleep(5)
+      yield* spinner.cancel()
+      return { timer, immediate, slept: slept > 0, spun: spins > 10 }
+    })
+    expect(out).toEqual({ timer: 'timer', immediate: 'immediate', slept: true, spun: true })
+  })
+
+  it('a ping-pong pair of tasks does not starve a third (Curio test_ping_pong_starvation)', async () => {
+    const out = await vrun(function* () {
+      const q1 = new WaitQueue()
+      const q2 = new WaitQueue()
+      const pingpong = (inq: WaitQueue, outq: WaitQueue) =>
+        function* (): Operation<never> {
+          for (;;) {
+            outq.wake()
+            yield* inq.suspend()
+          }
+        }
+      const p1 = yield* spawn(pingpong(q1, q2))
+      const p2 = yield* spawn(pingpong(q2, q1))
+      const survivor = yield* spawn(function* () {
+        for (let i = 0; i < 10; i++) yield* sleep(0)
+        return 'i survived!'
+      })
+      const v = yield* survivor.join()
+      yield* p1.cancel()
+      yield* p2.cancel()
+      return v
+    })
+    expect(out).toBe('i survived!')
+  })
+
+  it('a timer callback fires while tasks keep the kernel busy for longer than a slice', async () => {
+    let fired = 0
+    await run(function* () {
+      const t = setInterval(() => fired++, 1)
+      const end = performance.now() + 50
+      while (performance.now() < end) yield* sleep(0)
+      clearInterval(t)
+    })
+    // Starved, it would not fire at all before clearInterval; loose bound for a loaded machine.
+    expect(fired).toBeGreaterThanOrEqual(2)
+  })
+})
