@@ -1,0 +1,7 @@
+export { runInProcess, runInThread } from './default-pools.js'
+export type { WorkerCrashedDetails } from './errors.js'
+export { PoolClosed, WorkerCrashed } from './errors.js'
+export type { WorkerFunction } from './worker-function.js'
+export { workerFunction } from './worker-function.js'
+export type { WorkerCallable, WorkerPoolOptions } from './worker-pool.js'
+export { WorkerPool } from './worker-pool.js'
