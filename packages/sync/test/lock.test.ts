@@ -66,6 +66,18 @@ describe('Lock', () => {
     })
   })
 
+  it('a waiter cancelled but not yet resumed is skipped by a release made in that instant', async () => {
+    await vrun(function* () {
+      const lock = new Lock()
+      yield* lock.acquire()
+      const cancelled = yield* spawn(lock.acquire())
+      yield* settle()
+      yield* cancelled.cancel({ blocking: false })
+      lock.release()
+      expect(lock.locked()).toBe(false)
+    })
+  })
+
   it('a waiter that times out never holds the lock; the next waiter gets it', async () => {
     const got: string[] = []
     await vrun(function* () {

@@ -1,0 +1,7 @@
+export { QueueClosed, QueueEmpty, QueueFull } from './errors.js'
+export { LifoQueue } from './lifo-queue.js'
+export type { Compare } from './priority-queue.js'
+export { PriorityQueue } from './priority-queue.js'
+export { Queue } from './queue.js'
+export type { AsyncQueueOptions } from './universal-queue.js'
+export { UniversalQueue } from './universal-queue.js'

@@ -1,0 +1,48 @@
+import { QueueClosed } from './errors.js'
+import { Queue } from './queue.js'
+
+/** Options for waiting from promise code. */
+export interface AsyncQueueOptions {
+  /** Stop waiting when aborted (the item is not put / nothing is taken); rejects with the reason. */
+  signal?: AbortSignal
+}
+
+/**
+ * A `Queue` shared with the world outside the kernel: put from tasks, timers, event handlers,
+ * promise code or another kernel (`putNowait`, `putAsync`); get from tasks (`yield* q.get()`)
+ * or promise code (`await q.getAsync()`). Task and promise getters wait in one FIFO, and so do
+ * putters. A task's wait here counts as external: a virtual clock does not jump past it.
+ *
+ * @example
+ * const inbox = new UniversalQueue<string>()
+ * emitter.on('message', (m) => inbox.putNowait(m))
+ * const first = yield* inbox.get()
+ */
+export class UniversalQueue<T> extends Queue<T> {
+  protected override get externalWaits(): boolean {
+    return true
+  }
+
+  /** Put from promise code, waiting while full. */
+  putAsync(item: T, options: AsyncQueueOptions = {}): Promise<void> {
+    try {
+      if (this.offer(item)) return Promise.resolve()
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    return this.putters.waitAsync(options.signal, item)
+  }
+
+  /** Get from promise code, waiting while empty. */
+  getAsync(options: AsyncQueueOptions = {}): Promise<T> {
+    if (this.items.length > 0) return Promise.resolve(this.take())
+    if (this.shut) return Promise.reject(new QueueClosed())
+    return this.getters.waitAsync(options.signal)
+  }
+
+  /** Wait from promise code until every item put has been marked done. */
+  joinAsync(options: AsyncQueueOptions = {}): Promise<void> {
+    if (this.unfinished === 0) return Promise.resolve()
+    return this.joiners.waitAsync(options.signal)
+  }
+}
