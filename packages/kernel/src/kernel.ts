@@ -190,12 +190,15 @@ export class Kernel {
 
   private shutdownEnded(): void {
     this.shutdownTask = undefined
-    for (const id of [...this.unobserved.keys()]) this.reportUnobserved(id)
+    this.reportAllUnobserved()
     this.timers.clear()
     this.deactivate()
   }
 
   private finalize(): void {
+    // A kernel closed with no task left to cancel has no shutdown task, yet crashes from
+    // earlier `shutdown: false` runs may still be unreported: this is their last chance.
+    this.reportAllUnobserved()
     this.closed = true
     this.timers.clear()
     this.clearNodeTimer()
@@ -400,6 +403,10 @@ export class Kernel {
   /** @internal a crashed task's outcome was looked at after all: no report */
   _crashObserved(task: Task<any>): void {
     if (this.unobserved.delete(task.id)) this.registry.unregister(task)
+  }
+
+  private reportAllUnobserved(): void {
+    for (const id of [...this.unobserved.keys()]) this.reportUnobserved(id)
   }
 
   private reportUnobserved(id: number): void {

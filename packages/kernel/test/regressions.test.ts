@@ -2,9 +2,11 @@
 import { describe, expect, it } from 'vitest'
 import {
   CancelledError,
+  type CrashReport,
   clock,
   disableCancellation,
   ignoreAfter,
+  Kernel,
   type Operation,
   sleep,
   spawn,
@@ -139,5 +141,26 @@ describe('bug: a timeout already delivered when the task was cancelled escaped a
       expect(t.result).toBe('timed out')
       expect(t.cancelled).toBe(true)
     })
+  })
+})
+
+describe('bug: close() after shutdown: false runs never reported crashes of tasks nobody joined', () => {
+  it('a kernel with no live task left reports the crash at close()', async () => {
+    const reports: CrashReport[] = []
+    const kernel = new Kernel({ clock: 'virtual', reportCrash: (r) => reports.push(r) })
+    const boom = new Error('crashed between runs')
+    await kernel.run(
+      function* () {
+        yield* spawn(function* () {
+          yield* sleep(1)
+          throw boom
+        })
+        yield* sleep(5)
+      },
+      { shutdown: false },
+    )
+    expect(reports).toEqual([]) // it could still be joined by a later run
+    await kernel.close()
+    expect(reports.map((r) => r.error)).toEqual([boom])
   })
 })
