@@ -97,7 +97,7 @@ function encode(error, depth = 0) {
 
 /** A sourced function that names something from its old scope gets told why. */
 function explain(error, sourced) {
-  if (sourced && error instanceof ReferenceError && !error.message.includes('sent by source')) {
+  if (sourced && error instanceof ReferenceError && / is not defined$/.test(error.message)) {
     const old = error.message
     error.message = old + SENT_BY_SOURCE
     if (typeof error.stack === 'string') error.stack = error.stack.replace(old, error.message)

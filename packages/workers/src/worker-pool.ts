@@ -228,6 +228,8 @@ export class WorkerPool {
   private kill(worker: PoolWorker): void {
     if (worker.exit !== undefined || worker.killed) return
     worker.killed = true
+    // An idle worker is unref'd; whoever waits for it to be gone must keep the process alive.
+    worker.handle.ref()
     worker.handle.kill()
   }
 

@@ -10,7 +10,7 @@ const cwd = fileURLToPath(new URL('..', import.meta.url))
 
 /** `node -e SCRIPT` with the TypeScript sources loadable, as a user would run a one-liner. */
 function nodeEval(script: string): ChildProcess {
-  const prelude = `import { run } from '${kernel}'; import { runInThread, runInProcess } from '${workers}';`
+  const prelude = `import { run } from '${kernel}'; import { runInThread, runInProcess, WorkerPool } from '${workers}';`
   return spawnProcess(
     process.execPath,
     ['--conditions=@curio/source', '--import', 'tsx', '--input-type=module', '-e', prelude + script],
@@ -42,6 +42,20 @@ it('a program started with node -e runs once, not once per worker, and exits by 
   expect(signal).toBeNull()
   expect(code).toBe(0)
   expect(stdout.trim().split('\n')).toEqual(['script ran', '42 42'])
+})
+
+it('close() keeps the program alive until idle workers are gone, then it exits', async () => {
+  const child = nodeEval(`
+    for (const kind of ['thread', 'process']) {
+      const pool = new WorkerPool({ kind, size: 1 })
+      await run(pool.run(() => 1))
+      await pool.close()
+      console.log(kind, 'closed')
+    }
+  `)
+  const { stdout, code } = await output(child)
+  expect(stdout.trim().split('\n')).toEqual(['thread closed', 'process closed'])
+  expect(code).toBe(0)
 })
 
 it('a process worker exits when its parent goes away', async () => {
