@@ -326,7 +326,7 @@ type Escape = { kind: 'value'; value: string; at: number } | { kind: 'error'; na
  * Curio's nesting rules as a model. Levels are numbered from the outermost; every deadline is
  * distinct, so when one fires it is the only expired one among the blocks still open.
  */
-function nestingModel(levels: Level[], body: number): Escape {
+function nestingModel(levels: Level[], body: number, trace: string[]): Escape {
   const deadlines = levels.map((l) => l.ms)
   /** What a TaskTimeout / TimeoutCancellationError fired at `f` does when it reaches block `k`. */
   const unwind = (k: number, f: number, name: string): Escape => {
@@ -336,8 +336,13 @@ function nestingModel(levels: Level[], body: number): Escape {
     if (levels[k]!.kind === 'ignoreAfter') return { kind: 'value', value: `ignored ${k}`, at: f }
     return { kind: 'error', name: name === 'TimeoutCancellationError' ? 'TaskTimeout' : name, at: f }
   }
-  /** Block k's body starting at t (blocks 0..k open). */
+  /** Block k, starting at t (blocks 0..k open); what leaves it is traced. */
   const inside = (k: number, t: number): Escape => {
+    const r = blockOf(k, t)
+    if (k < levels.length && r.kind === 'error') trace.push(`${k}:${r.name}`)
+    return r
+  }
+  const blockOf = (k: number, t: number): Escape => {
     const sleepUntil = (from: number, ms: number, open: number, value: string): Escape => {
       const end = from + ms
       const fire = Math.min(...deadlines.slice(0, open))
@@ -374,9 +379,12 @@ describe('random nestings of timeout blocks against a model of the nesting rules
           const offset = () => 2 ** -bit++
           const levels = spec.map((l) => ({ ...l, ms: l.ms + offset(), after: l.after + offset() }))
           const body = b + offset()
-          const expected = nestingModel(levels, body)
-          const actual = await vrunNesting(levels, body)
+          const expectedTrace: string[] = []
+          const expected = nestingModel(levels, body, expectedTrace)
+          const trace: string[] = []
+          const actual = await vrunNesting(levels, body, trace)
           expect(actual).toEqual(expected)
+          expect(trace).toEqual(expectedTrace)
         },
       ),
       { numRuns: Number(process.env.CURIO_PROP_RUNS ?? 100) },
@@ -384,7 +392,7 @@ describe('random nestings of timeout blocks against a model of the nesting rules
   })
 })
 
-async function vrunNesting(levels: Level[], body: number): Promise<Escape> {
+async function vrunNesting(levels: Level[], body: number, trace: string[]): Promise<Escape> {
   const kernel = new Kernel({ clock: 'virtual' })
   function* block(k: number): Operation<string> {
     if (k === levels.length) {
@@ -397,9 +405,14 @@ async function vrunNesting(levels: Level[], body: number): Promise<Escape> {
       yield* sleep(level.after)
       return v
     }
-    return level.kind === 'timeoutAfter'
-      ? yield* timeoutAfter(level.ms, inner)
-      : yield* ignoreAfter(level.ms, inner, { timeoutResult: `ignored ${k}` })
+    try {
+      return level.kind === 'timeoutAfter'
+        ? yield* timeoutAfter(level.ms, inner)
+        : yield* ignoreAfter(level.ms, inner, { timeoutResult: `ignored ${k}` })
+    } catch (e) {
+      trace.push(`${k}:${(e as Error).name}`)
+      throw e
+    }
   }
   let out: Escape
   try {
