@@ -1,0 +1,24 @@
+export type { Address } from './address.js'
+export type { OpenConnectionOptions } from './connect.js'
+export { openConnection, openUnixConnection } from './connect.js'
+export {
+  AF_INET,
+  AF_INET6,
+  AF_UNIX,
+  IPPROTO_TCP,
+  SHUT_RD,
+  SHUT_RDWR,
+  SHUT_WR,
+  SO_KEEPALIVE,
+  SO_REUSEADDR,
+  SOCK_DGRAM,
+  SOCK_STREAM,
+  SOL_SOCKET,
+  TCP_NODELAY,
+} from './constants.js'
+export type { SystemError } from './errors.js'
+export { IncompleteRead } from './errors.js'
+export type { ConnectionHandler, ServerOptions, TcpServerOptions } from './server.js'
+export { runServer, tcpServer, tcpServerSocket, unixServer } from './server.js'
+export { Socket, socket } from './socket.js'
+export { SocketStream } from './socket-stream.js'

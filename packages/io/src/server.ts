@@ -1,0 +1,127 @@
+import { isIP } from 'node:net'
+import { CancelledError, disableCancellation, type Operation, spawn, type Task } from '@curio/kernel'
+import type { Address } from './address.js'
+import { AF_INET, AF_INET6, AF_UNIX, SO_REUSEADDR, SOCK_STREAM, SOL_SOCKET } from './constants.js'
+import { Socket } from './socket.js'
+
+/** Runs once per connection, as its own task; the connection is closed when it ends. */
+export type ConnectionHandler = (client: Socket, addr: Address) => Operation<unknown>
+
+/** Options for `runServer` and `unixServer`. */
+export interface ServerOptions {
+  /**
+   * Called when a handler throws (the server keeps serving). Default: `console.error` with the
+   * peer address and the stack.
+   */
+  onError?: (error: unknown, addr: Address) => void
+}
+
+/** Options for `tcpServer`. */
+export interface TcpServerOptions extends ServerOptions {
+  /** Listen backlog (default 511). */
+  backlog?: number
+}
+
+function reportHandlerCrash(error: unknown, addr: Address): void {
+  const who = typeof addr === 'string' ? addr || 'unix peer' : `${addr[0]}:${addr[1]}`
+  console.error(`curio: connection handler for ${who} crashed:`, error instanceof Error ? error.stack : error)
+}
+
+/**
+ * A listening TCP socket on `host:port` (`''` for every address, port 0 for any port), with
+ * `SO_REUSEADDR`; plain, not an operation: the real port is known when it returns.
+ */
+export function tcpServerSocket(host: string, port: number, options: { backlog?: number } = {}): Socket {
+  const sock = new Socket(isIP(host) === 6 ? AF_INET6 : AF_INET, SOCK_STREAM)
+  try {
+    sock.setsockopt(SOL_SOCKET, SO_REUSEADDR, true)
+    sock.bind([host, port])
+    sock.listen(options.backlog)
+  } catch (error) {
+    sock.close()
+    throw error
+  }
+  return sock
+}
+
+/**
+ * Accept connections on `sock` for ever, running `handler(client, addr)` as a task per
+ * connection. A handler that throws is reported (`onError`) and its connection closed; the
+ * server keeps serving. Cancelling the server cancels every handler and closes every socket.
+ */
+export function* runServer(
+  sock: Socket,
+  handler: ConnectionHandler,
+  options: ServerOptions = {},
+): Operation<never> {
+  const onError = options.onError ?? reportHandlerCrash
+  const live = new Set<Task<void>>()
+  try {
+    for (;;) {
+      const [client, addr] = yield* sock.accept()
+      const task: Task<void> = yield* spawn(
+        function* connection(): Operation<void> {
+          try {
+            yield* handler(client, addr)
+          } catch (error) {
+            if (error instanceof CancelledError) throw error
+            onError(error, addr)
+          } finally {
+            client.close()
+            live.delete(task)
+          }
+        },
+        { name: handler.name || 'connection' },
+      )
+      live.add(task)
+    }
+  } finally {
+    sock.close()
+    // Shielded, so a second cancellation cannot leave handlers behind.
+    yield* disableCancellation(function* () {
+      const tasks = [...live]
+      for (const task of tasks) yield* task.cancel({ blocking: false })
+      for (const task of tasks) yield* task.wait()
+    })
+  }
+}
+
+/**
+ * Serve TCP connections on `host:port` with `handler` (Curio's `tcp_server`): a task per
+ * connection, for ever, until cancelled.
+ *
+ * @example
+ * ```ts
+ * function* echo(client: Socket, addr: Address): Operation<void> {
+ *   for (let data = yield* client.recv(65536); data.length > 0; data = yield* client.recv(65536)) {
+ *     yield* client.sendall(data)
+ *   }
+ * }
+ * await run(tcpServer('', 25000, echo))
+ * ```
+ */
+export function* tcpServer(
+  host: string,
+  port: number,
+  handler: ConnectionHandler,
+  options: TcpServerOptions = {},
+): Operation<never> {
+  return yield* runServer(tcpServerSocket(host, port, options), handler, options)
+}
+
+/** Serve connections on the Unix socket at `path` with `handler`, as `tcpServer` does. */
+export function* unixServer(
+  path: string,
+  handler: ConnectionHandler,
+  options: ServerOptions = {},
+): Operation<never> {
+  const sock = new Socket(AF_UNIX, SOCK_STREAM)
+  try {
+    sock.bind(path)
+    sock.listen()
+  } catch (error) {
+    sock.close()
+    throw error
+  }
+  return yield* runServer(sock, handler, options)
+}

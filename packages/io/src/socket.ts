@@ -1,0 +1,297 @@
+import { type AddressInfo, createServer, type Socket as NetSocket, connect as netConnect } from 'node:net'
+import type { Operation } from '@curio/kernel'
+import { type Address, bindHost, checkAddress, familyOf, type InetAddress } from './address.js'
+import {
+  AF_INET,
+  AF_INET6,
+  AF_UNIX,
+  IPPROTO_TCP,
+  SHUT_RD,
+  SHUT_RDWR,
+  SHUT_WR,
+  SO_KEEPALIVE,
+  SO_REUSEADDR,
+  SOCK_STREAM,
+  SOL_SOCKET,
+  TCP_NODELAY,
+} from './constants.js'
+import { closedError, systemError } from './errors.js'
+import { Connection, EMPTY } from './internal/connection.js'
+import { Listener, listenTcp } from './internal/listener.js'
+import { SocketStream } from './socket-stream.js'
+
+/**
+ * A BSD-style socket, so Curio programs port line by line: `bind`/`listen`/`accept` for a
+ * server, `connect` for a client, `recv`/`sendall` on a connection. Blocking calls are
+ * operations (`yield*`); `close()` never blocks.
+ *
+ * @example
+ * ```ts
+ * const sock = socket(AF_INET, SOCK_STREAM)
+ * sock.bind(['127.0.0.1', 0])
+ * sock.listen()
+ * const [client, addr] = yield* sock.accept()
+ * ```
+ */
+export class Socket implements Disposable {
+  /** `AF_INET`, `AF_INET6` or `AF_UNIX`. */
+  family: number
+  /** `SOCK_STREAM`. */
+  readonly type: number
+  /** @internal the connection, once connected or accepted */
+  _conn: Connection | undefined = undefined
+  private listener: Listener | undefined = undefined
+  private bound: InetAddress | string | undefined = undefined
+  private peer: Address | undefined = undefined
+  private closed = false
+  private noDelay = true
+  private keepAlive = false
+
+  /** A new, unconnected socket; `socket(family, type)` is the usual spelling. */
+  constructor(family: number = AF_INET, type: number = SOCK_STREAM) {
+    if (family !== AF_INET && family !== AF_INET6 && family !== AF_UNIX) {
+      throw new TypeError(`socket family must be AF_INET, AF_INET6 or AF_UNIX, got ${family}`)
+    }
+    if (type !== SOCK_STREAM) {
+      throw new TypeError(
+        `socket type must be SOCK_STREAM (datagram sockets are not supported yet), got ${type}`,
+      )
+    }
+    this.family = family
+    this.type = type
+  }
+
+  /** @internal a socket for a connection already made (accepted, or by `openConnection`) */
+  static _connected(conn: Connection, family: number, peer: Address): Socket {
+    const sock = new Socket(family, SOCK_STREAM)
+    sock._conn = conn
+    sock.peer = peer
+    return sock
+  }
+
+  // ---- setting up ------------------------------------------------------------------------
+
+  /** Choose the local address: `[host, port]` (`''` is any address, port 0 any port) or a path. */
+  bind(addr: Address): void {
+    this.checkFresh('bind')
+    if (this.bound !== undefined) throw systemError('EINVAL', 'bind', 'socket is already bound')
+    const target = checkAddress(this.family, addr, 'bind')
+    this.bound =
+      typeof target === 'string' ? target : { host: bindHost(this.family, target.host), port: target.port }
+  }
+
+  /**
+   * Start accepting connections. When this returns the socket is listening and `getsockname()`
+   * gives the real port. A failure to listen (EADDRINUSE...) is thrown by the next `accept()`.
+   */
+  listen(backlog = 511): void {
+    this.checkFresh('listen')
+    if (this.listener !== undefined) return
+    const server = createServer({ allowHalfOpen: true, noDelay: this.noDelay, keepAlive: this.keepAlive })
+    this.listener = new Listener(server)
+    const bound = this.bound ?? { host: bindHost(this.family, ''), port: 0 }
+    if (typeof bound === 'string') server.listen({ path: bound, backlog })
+    else listenTcp(server, bound.host, bound.port, backlog)
+  }
+
+  /** Wait for a connection; returns the connected socket and the peer's address. */
+  *accept(): Operation<[Socket, Address]> {
+    const listener = this.listener
+    if (listener === undefined) {
+      throw this.closed ? closedError('accept') : systemError('EINVAL', 'accept', 'socket is not listening')
+    }
+    const conn = yield* listener.accept()
+    const peer = peerAddress(conn.sock, this.family)
+    return [Socket._connected(conn, this.family, peer), peer]
+  }
+
+  /** Connect to `addr` (`[host, port]`, host names resolved, or a Unix path). */
+  *connect(addr: Address): Operation<void> {
+    this.checkFresh('connect')
+    if (this.listener !== undefined) throw systemError('EINVAL', 'connect', 'socket is listening')
+    const target = checkAddress(this.family, addr, 'connect')
+    const conn = new Connection(this.dial(target), false)
+    this._conn = conn
+    try {
+      yield* conn.waitConnected()
+    } catch (error) {
+      this._conn = undefined
+      conn.abort()
+      throw error
+    }
+    const sock = conn.sock
+    if (typeof target === 'string') this.peer = target
+    else {
+      this.family = familyOf(sock.remoteFamily)
+      this.peer = [sock.remoteAddress ?? target.host, sock.remotePort ?? target.port]
+    }
+  }
+
+  private dial(target: InetAddress | string): NetSocket {
+    if (typeof target === 'string') return netConnect({ path: target, allowHalfOpen: true })
+    const local = typeof this.bound === 'object' ? this.bound : undefined
+    return netConnect({
+      host: target.host,
+      port: target.port,
+      allowHalfOpen: true,
+      noDelay: this.noDelay,
+      keepAlive: this.keepAlive,
+      ...(this.family === AF_INET6 ? { family: 6 } : {}),
+      ...(local !== undefined ? { localAddress: local.host, localPort: local.port } : {}),
+    })
+  }
+
+  // ---- data ------------------------------------------------------------------------------
+
+  /**
+   * Up to `maxbytes` bytes, waiting until at least one has arrived; an empty array at end of
+   * stream (and on every later call). Cancelled or timed out, it has taken nothing.
+   */
+  *recv(maxbytes: number): Operation<Buffer> {
+    checkSize(maxbytes, 'recv')
+    const conn = this.connection('recv')
+    for (;;) {
+      if (conn.buffered > 0) return conn.take(maxbytes)
+      if (conn.ended('recv')) return EMPTY
+      yield* conn.waitReadable()
+    }
+  }
+
+  /** Like `recv`, into `buf`; returns the byte count (0 at end of stream). */
+  *recvInto(buf: Uint8Array): Operation<number> {
+    const conn = this.connection('recv_into')
+    for (;;) {
+      if (conn.buffered > 0 || buf.length === 0) return conn.takeInto(buf)
+      if (conn.ended('recv_into')) return 0
+      yield* conn.waitReadable()
+    }
+  }
+
+  /**
+   * Send `data`; returns the byte count (always all of it: Node takes whole buffers). Waits
+   * while Node still holds the data, so the buffer may be reused afterwards.
+   */
+  *send(data: Uint8Array): Operation<number> {
+    const conn = this.connection('send')
+    const ticket = conn.send(data, 'send')
+    if (ticket !== 0) yield* conn.waitWritten(ticket, 'send')
+    return data.length
+  }
+
+  /** Send all of `data`, respecting backpressure; returns once Node has taken all of it. */
+  *sendall(data: Uint8Array): Operation<void> {
+    const conn = this.connection('sendall')
+    const ticket = conn.send(data, 'sendall')
+    if (ticket !== 0) yield* conn.waitWritten(ticket, 'sendall')
+  }
+
+  /** A `SocketStream` over this connection (file-like reads, `readline`, `write`). */
+  asStream(): SocketStream {
+    this.connection('as_stream')
+    return new SocketStream(this)
+  }
+
+  // ---- plain methods ---------------------------------------------------------------------
+
+  /** `SHUT_WR`: send FIN after pending data (the peer reads end of stream); `SHUT_RD`: stop reading. */
+  shutdown(how: number): void {
+    const conn = this.connection('shutdown')
+    if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) {
+      throw new TypeError(`shutdown takes SHUT_RD, SHUT_WR or SHUT_RDWR, got ${how}`)
+    }
+    if (how !== SHUT_WR) conn.shutdownRead()
+    if (how !== SHUT_RD) conn.shutdownWrite()
+  }
+
+  /**
+   * Close without blocking: waiting tasks get an EBADF error, so do later calls. Data already
+   * handed to Node is still sent, then FIN (never a reset).
+   */
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    this._conn?.close()
+    this.listener?.close()
+  }
+
+  /** `using sock = socket(...)` closes it at the end of the block. */
+  [Symbol.dispose](): void {
+    this.close()
+  }
+
+  /** Set `TCP_NODELAY` (on by default), `SO_KEEPALIVE` or `SO_REUSEADDR` (always on in Node). */
+  setsockopt(level: number, option: number, value: number | boolean): void {
+    if (this.closed) throw closedError('setsockopt')
+    const on = Boolean(value)
+    if (level === IPPROTO_TCP && option === TCP_NODELAY) {
+      this.noDelay = on
+      this._conn?.sock.setNoDelay(on)
+    } else if (level === SOL_SOCKET && option === SO_KEEPALIVE) {
+      this.keepAlive = on
+      this._conn?.sock.setKeepAlive(on)
+    } else if (!(level === SOL_SOCKET && option === SO_REUSEADDR)) {
+      throw systemError('ENOPROTOOPT', 'setsockopt', `option ${level}/${option} is not supported`)
+    }
+  }
+
+  /** The local address: the real port once listening or connected. */
+  getsockname(): Address {
+    if (this.closed) throw closedError('getsockname')
+    const listening = this.listener?.server.address()
+    if (listening != null) return toAddress(listening)
+    const conn = this._conn
+    if (conn !== undefined) {
+      if (this.family === AF_UNIX) return typeof this.bound === 'string' ? this.bound : ''
+      return [conn.sock.localAddress ?? '', conn.sock.localPort ?? 0]
+    }
+    const failure = this.listener?.failure
+    if (failure !== undefined) throw failure
+    const bound = this.bound
+    if (bound === undefined) return this.family === AF_UNIX ? '' : [bindHost(this.family, ''), 0]
+    return typeof bound === 'string' ? bound : [bound.host, bound.port]
+  }
+
+  /** The peer's address; ENOTCONN when not connected. */
+  getpeername(): Address {
+    if (this.closed) throw closedError('getpeername')
+    if (this.peer === undefined) throw systemError('ENOTCONN', 'getpeername', 'socket is not connected')
+    return this.peer
+  }
+
+  toString(): string {
+    const state = this.closed ? 'closed' : this.listener ? 'listening' : this._conn ? 'connected' : 'fresh'
+    return `Socket(${this.family === AF_UNIX ? 'unix' : this.family === AF_INET6 ? 'inet6' : 'inet'}, ${state})`
+  }
+
+  /** @internal the connection, or the error a data call on this socket gets */
+  connection(syscall: string): Connection {
+    const conn = this._conn
+    if (conn !== undefined && !this.closed) return conn
+    if (this.closed) throw closedError(syscall)
+    throw systemError('ENOTCONN', syscall, 'socket is not connected')
+  }
+
+  private checkFresh(syscall: string): void {
+    if (this.closed) throw closedError(syscall)
+    if (this._conn !== undefined) throw systemError('EISCONN', syscall, 'socket is already connected')
+  }
+}
+
+/** Create a socket: `socket(AF_INET, SOCK_STREAM)`, as in Python. */
+export function socket(family: number = AF_INET, type: number = SOCK_STREAM): Socket {
+  return new Socket(family, type)
+}
+
+function checkSize(n: number, what: string): void {
+  if (!Number.isInteger(n) || n <= 0)
+    throw new TypeError(`${what}(maxbytes) takes a positive integer, got ${n}`)
+}
+
+function toAddress(info: AddressInfo | string): Address {
+  return typeof info === 'string' ? info : [info.address, info.port]
+}
+
+function peerAddress(sock: NetSocket, family: number): Address {
+  if (family === AF_UNIX) return ''
+  return [sock.remoteAddress ?? '', sock.remotePort ?? 0]
+}
