@@ -8,6 +8,23 @@ import { innermostUserFrame, userFrames } from './where.js'
 
 let nextTaskId = 1
 
+const DAEMON = 1
+const CANCELLED = 2
+const TERMINATED = 4
+const THROWING = 8
+const NO_CANCEL = 16
+const FAILED = 32
+const OBSERVED = 64
+
+/** What only some tasks need, kept out of every task's own object. */
+class TaskExtras {
+  timeouts: TimeoutState | undefined = undefined
+  joiners: JoinTrap[] | undefined = undefined
+  group: TaskGroup | undefined = undefined
+  locals: Map<object, unknown> | undefined = undefined
+  settle: ((task: Task<any>) => void) | undefined = undefined
+}
+
 /** Options for `spawn`. */
 export interface SpawnOptions {
   /** A daemon runs in the background; shutdown and task groups cancel it rather than wait for it. */
@@ -40,37 +57,27 @@ export class Task<T = unknown> {
   readonly name: string
   /** The id of the task that spawned it (undefined for a kernel's main task). */
   readonly parentId: number | undefined
-  readonly daemon: boolean
   /** What it is doing: READY, RUNNING, SLEEP, TASK_JOIN, FUTURE_WAIT, a wait queue's state, TERMINATED. */
-  state = 'READY'
+  state: string
   /** How many times the kernel has stepped it. */
-  cycles = 0
-  /** True once someone asked it to stop with `cancel()`. */
-  cancelled = false
-  terminated = false
+  cycles: number
 
+  // Discussion: a task costs what a suspended task holds, and servers hold many. The state
+  // is kept to a few words: booleans live in one bit field, the outcome reuses `_resume`
+  // (nothing resumes a terminated task), and what few tasks need (timeouts, joiners, group,
+  // locals, promise) lives in a side object made on first use. Accessors below keep the
+  // names readable; V8 inlines them.
+  /** @internal */ _flags: number
   /** @internal */ _kernel: Kernel
   /** @internal */ _gen: Operation<any> | undefined
-  /** @internal resume with `throw(_resume)` rather than `next(_resume)` */ _throwing = false
-  /** @internal */ _resume: unknown = undefined
+  /** @internal what the next step sends in (or throws in, with THROWING); the outcome once terminated */
+  _resume: unknown
   /** @internal the blocking trap it is suspended in, whose teardown undoes the wait */
-  _blockedOn: Trap | undefined = undefined
-  /** @internal */ _cancelPending: CancelledError | undefined = undefined
-  /** @internal */ _allowCancel = true
-  /** @internal */ _timeouts: TimeoutState | undefined = undefined
-  /** @internal traps of tasks waiting for this one to end */ _joiners: JoinTrap[] | undefined = undefined
-  /** @internal */ _value: T | undefined = undefined
-  /** @internal */ _error: unknown = undefined
-  /** @internal */ _failed = false
-  /** @internal someone looked at the outcome (join, result, exception, toPromise, a group) */
-  _observed = false
-  /** @internal */ _group: TaskGroup | undefined = undefined
-  /** @internal task-local values; replaced, never mutated, so children can share it */
-  _locals: Map<object, unknown> | undefined = undefined
-  /** @internal intrusive list of the kernel's live tasks, oldest first */ _prev: Task<any> | undefined =
-    undefined
-  /** @internal */ _next: Task<any> | undefined = undefined
-  /** @internal */ _settle: ((task: Task<any>) => void) | undefined = undefined
+  _blockedOn: Trap | undefined
+  /** @internal */ _cancelPending: CancelledError | undefined
+  /** @internal intrusive list of the kernel's live tasks, oldest first */ _prev: Task<any> | undefined
+  /** @internal */ _next: Task<any> | undefined
+  /** @internal */ _x: TaskExtras | undefined
 
   /** @internal use `spawn` */
   constructor(
@@ -81,11 +88,124 @@ export class Task<T = unknown> {
     daemon: boolean,
   ) {
     this.id = nextTaskId++
-    this._kernel = kernel
-    this._gen = gen
     this.name = name
     this.parentId = parentId
-    this.daemon = daemon
+    this.state = 'READY'
+    this.cycles = 0
+    this._flags = daemon ? DAEMON : 0
+    this._kernel = kernel
+    this._gen = gen
+    this._resume = undefined
+    this._blockedOn = undefined
+    this._cancelPending = undefined
+    this._prev = undefined
+    this._next = undefined
+    this._x = undefined
+  }
+
+  /** A daemon runs in the background; shutdown and task groups cancel it rather than wait. */
+  get daemon(): boolean {
+    return (this._flags & DAEMON) !== 0
+  }
+  /** True once someone asked it to stop with `cancel()`. */
+  get cancelled(): boolean {
+    return (this._flags & CANCELLED) !== 0
+  }
+  set cancelled(on: boolean) {
+    this.flag(CANCELLED, on)
+  }
+  /** True once it has returned or thrown. */
+  get terminated(): boolean {
+    return (this._flags & TERMINATED) !== 0
+  }
+  set terminated(on: boolean) {
+    this.flag(TERMINATED, on)
+  }
+  /** @internal resume with `throw(_resume)` rather than `next(_resume)` */
+  get _throwing(): boolean {
+    return (this._flags & THROWING) !== 0
+  }
+  set _throwing(on: boolean) {
+    this.flag(THROWING, on)
+  }
+  /** @internal */
+  get _allowCancel(): boolean {
+    return (this._flags & NO_CANCEL) === 0
+  }
+  set _allowCancel(on: boolean) {
+    this.flag(NO_CANCEL, !on)
+  }
+  /** @internal */
+  get _failed(): boolean {
+    return (this._flags & FAILED) !== 0
+  }
+  set _failed(on: boolean) {
+    this.flag(FAILED, on)
+  }
+  /** @internal someone looked at the outcome (join, result, exception, toPromise, a group) */
+  get _observed(): boolean {
+    return (this._flags & OBSERVED) !== 0
+  }
+  set _observed(on: boolean) {
+    this.flag(OBSERVED, on)
+  }
+  /** @internal the return value, once terminated without failing */
+  get _value(): T | undefined {
+    return this._failed ? undefined : (this._resume as T)
+  }
+  set _value(value: T | undefined) {
+    this._resume = value
+  }
+  /** @internal the exception, once terminated by one */
+  get _error(): unknown {
+    return this._failed ? this._resume : undefined
+  }
+  set _error(error: unknown) {
+    this._resume = error
+  }
+  /** @internal */
+  get _timeouts(): TimeoutState | undefined {
+    return this._x?.timeouts
+  }
+  set _timeouts(state: TimeoutState | undefined) {
+    this.extras().timeouts = state
+  }
+  /** @internal traps of tasks waiting for this one to end */
+  get _joiners(): JoinTrap[] | undefined {
+    return this._x?.joiners
+  }
+  set _joiners(joiners: JoinTrap[] | undefined) {
+    if (joiners !== undefined || this._x !== undefined) this.extras().joiners = joiners
+  }
+  /** @internal */
+  get _group(): TaskGroup | undefined {
+    return this._x?.group
+  }
+  set _group(group: TaskGroup | undefined) {
+    if (group !== undefined || this._x !== undefined) this.extras().group = group
+  }
+  /** @internal task-local values; replaced, never mutated, so children can share it */
+  get _locals(): Map<object, unknown> | undefined {
+    return this._x?.locals
+  }
+  set _locals(locals: Map<object, unknown> | undefined) {
+    if (locals !== undefined || this._x !== undefined) this.extras().locals = locals
+  }
+  /** @internal */
+  get _settle(): ((task: Task<any>) => void) | undefined {
+    return this._x?.settle
+  }
+  set _settle(settle: ((task: Task<any>) => void) | undefined) {
+    if (settle !== undefined || this._x !== undefined) this.extras().settle = settle
+  }
+
+  private flag(bit: number, on: boolean): void {
+    this._flags = on ? this._flags | bit : this._flags & ~bit
+  }
+
+  private extras(): TaskExtras {
+    if (this._x === undefined) this._x = new TaskExtras()
+    return this._x
   }
 
   /** Wait for the end; return its value, or throw `TaskError` whose `cause` is its exception. */
