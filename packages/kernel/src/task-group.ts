@@ -186,6 +186,8 @@ export class TaskGroup {
       const i = list.indexOf(task)
       if (i >= 0) list.splice(i, 1)
     }
+    // A waiting nextDone() may have been waiting for this very task: let it look again.
+    this.waiters.wakeAll()
   }
 
   private checkOpen(): void {

@@ -10,6 +10,7 @@ import {
   type Operation,
   sleep,
   spawn,
+  TaskGroup,
   TaskCancelled,
   TaskTimeout,
   timeoutAfter,
@@ -162,5 +163,26 @@ describe('bug: close() after shutdown: false runs never reported crashes of task
     expect(reports).toEqual([]) // it could still be joined by a later run
     await kernel.close()
     expect(reports.map((r) => r.error)).toEqual([boom])
+  })
+})
+
+describe('bug: a group join waited forever when its last running task was joined away while it waited', () => {
+  it('join returns once no task is left in the group to wait for', async () => {
+    await vrun(function* () {
+      const g = new TaskGroup()
+      const a = yield* g.spawn(function* () {
+        yield* sleep(100)
+        return 'a'
+      })
+      const joiner = yield* spawn(function* () {
+        yield* sleep(10)
+        return yield* a.join() // a leaves the group here, while g.join() waits for it
+      })
+      const groupJoin = yield* spawn(() => g.join())
+      yield* sleep(50)
+      expect(g.tasks).toEqual([])
+      expect(groupJoin.terminated).toBe(true)
+      expect(yield* joiner.join()).toBe('a')
+    })
   })
 })
