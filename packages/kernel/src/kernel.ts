@@ -321,7 +321,7 @@ export class Kernel {
     task.state = 'RUNNING'
     task.cycles++
     current.task = task
-    const hooks = this.hooks
+    const hooks = this.hooksFor(task)
     if (hooks !== undefined) for (const h of hooks) h.running?.(task)
     for (;;) {
       let r: IteratorResult<unknown, unknown>
@@ -364,8 +364,17 @@ export class Kernel {
     }
   }
 
+  /**
+   * Discussion: the shutdown task is the kernel's own machinery, not a user task: it is never
+   * `created` for activations nor listed in `tasks()`, so it must not show up as running or
+   * terminated either (a monitor would see a task it never heard of).
+   */
+  private hooksFor(task: Task<any>): Activation[] | undefined {
+    return task === this.shutdownTask ? undefined : this.hooks
+  }
+
   private finish(task: Task<any>, value: unknown, error: unknown, failed: boolean): void {
-    const hooks = this.hooks
+    const hooks = this.hooksFor(task)
     if (hooks !== undefined) for (const h of hooks) h.suspended?.(task, 'exit')
     task.terminated = true
     task.state = 'TERMINATED'

@@ -1,6 +1,7 @@
 /** Regression tests, each named for the kernel bug it pins down. */
 import { describe, expect, it } from 'vitest'
 import {
+  type Activation,
   CancelledError,
   type CrashReport,
   clock,
@@ -10,8 +11,8 @@ import {
   type Operation,
   sleep,
   spawn,
-  TaskGroup,
   TaskCancelled,
+  TaskGroup,
   TaskTimeout,
   timeoutAfter,
   WaitQueue,
@@ -184,5 +185,27 @@ describe('bug: a group join waited forever when its last running task was joined
       expect(groupJoin.terminated).toBe(true)
       expect(yield* joiner.join()).toBe('a')
     })
+  })
+})
+
+describe("bug: activations saw the kernel's internal shutdown task run and terminate without being created", () => {
+  it('every task an activation sees running or terminated was created first', async () => {
+    const created = new Set<number>()
+    const unknown: string[] = []
+    const activation: Activation = {
+      created: (t) => created.add(t.id),
+      running: (t) => created.has(t.id) || unknown.push(`running ${t.name}`),
+      suspended: (t) => created.has(t.id) || unknown.push(`suspended ${t.name}`),
+      terminated: (t) => created.has(t.id) || unknown.push(`terminated ${t.name}`),
+    }
+    await vrun(
+      function* () {
+        yield* spawn(() => sleep(100))
+        yield* sleep(1)
+      },
+      { activations: [activation] },
+    )
+    expect(unknown).toEqual([])
+    expect(created.size).toBe(2)
   })
 })
