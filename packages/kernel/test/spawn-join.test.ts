@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  awaitPromise,
   clock,
   currentTask,
   getCurrentTask,
@@ -302,15 +303,10 @@ describe('toPromise', () => {
       })
       t.toPromise().then((v) => seen.push(v))
       yield* t.wait()
-      seen.push(
-        yield* (function* () {
-          return yield* awaitIt(t.toPromise())
-        })(),
-      )
+      // Asked after the end: settles with the same value.
+      seen.push(yield* awaitPromise(t.toPromise()))
     })
     await kernel.close()
     expect(seen).toEqual([3, 3])
   })
 })
-
-import { awaitPromise as awaitIt } from '../src/index.js'
