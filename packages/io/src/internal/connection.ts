@@ -101,6 +101,14 @@ export class Connection {
   /** Node's callback for every write, in order; shared so a write allocates no closure. */
   private readonly onWritten = (error?: Error | null): void => {
     this.written++
+    // Node calls back without an error for a write cut short by the socket's destruction
+    // (a reset, say): that write did not complete, and must not look as if it had.
+    if (!error && this.sock.destroyed) {
+      error =
+        this.sock.errored ??
+        this.error ??
+        systemError('EPIPE', 'write', 'connection closed before the data was sent')
+    }
     if (error && this.writeError === undefined) {
       this.writeError = error
       this.failedFrom = this.written
