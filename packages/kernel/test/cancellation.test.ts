@@ -6,6 +6,8 @@ import {
   currentTask,
   disableCancellation,
   enableCancellation,
+  ignoreAfter,
+  Local,
   type Operation,
   schedule,
   setCancellation,
@@ -14,6 +16,7 @@ import {
   TaskCancelled,
   TaskError,
   TaskTimeout,
+  taskGroup,
   timeoutAfter,
   WaitQueue,
 } from '../src/index.js'
@@ -319,6 +322,47 @@ describe('cancellation is an exception thrown into the task, never a return()', 
     })
     expect(leaked).toBe(false)
     expect(log).toEqual(['finally done'])
+  })
+
+  describe('effection#1190 through every kernel wrapper frame', () => {
+    const local = new Local(0)
+    const wrappers: [string, (op: () => Operation<void>) => Operation<unknown>][] = [
+      ['a plain yield*', (op) => op()],
+      ['timeoutAfter', (op) => timeoutAfter(1_000_000, op)],
+      ['ignoreAfter', (op) => ignoreAfter(1_000_000, op)],
+      [
+        'enableCancellation inside disableCancellation',
+        (op) => disableCancellation(() => enableCancellation(op)),
+      ],
+      ['Local.with', (op) => local.with(1, op)],
+      ['a taskGroup body', (op) => taskGroup({}, () => op())],
+      ['nested wrappers', (op) => timeoutAfter(1_000_000, () => taskGroup({}, () => local.with(2, op)))],
+    ]
+    for (const [name, wrap] of wrappers) {
+      it(`${name}: the caller is not resumed after a finally that blocks`, async () => {
+        const log: string[] = []
+        await vrun(function* () {
+          function* halted(): Operation<void> {
+            try {
+              yield* forever()
+            } finally {
+              yield* sleep(1)
+              log.push('finally done')
+            }
+          }
+          const t = yield* spawn(function* () {
+            yield* wrap(halted)
+            log.push('leaked past the wrapper')
+            yield* sleep(1)
+            log.push('leaked into the next operation')
+          })
+          yield* sleep(1)
+          yield* t.cancel()
+          expect(t.exception).toBeInstanceOf(TaskCancelled)
+        })
+        expect(log).toEqual(['finally done'])
+      })
+    }
   })
 
   it('effection#1154 (problem 2): a cancelled operation whose finally yields never hands its value to the caller', async () => {
