@@ -330,10 +330,6 @@ describe('cancellation is an exception thrown into the task, never a return()', 
       ['a plain yield*', (op) => op()],
       ['timeoutAfter', (op) => timeoutAfter(1_000_000, op)],
       ['ignoreAfter', (op) => ignoreAfter(1_000_000, op)],
-      [
-        'enableCancellation inside disableCancellation',
-        (op) => disableCancellation(() => enableCancellation(op)),
-      ],
       ['Local.with', (op) => local.with(1, op)],
       ['a taskGroup body', (op) => taskGroup({}, () => op())],
       ['nested wrappers', (op) => timeoutAfter(1_000_000, () => taskGroup({}, () => local.with(2, op)))],
@@ -363,6 +359,30 @@ describe('cancellation is an exception thrown into the task, never a return()', 
         expect(log).toEqual(['finally done'])
       })
     }
+  })
+
+  it('enableCancellation inside disableCancellation: the cancellation is held for the shielded region and delivered at the first blocking trap after it', async () => {
+    const log: string[] = []
+    await vrun(function* () {
+      function* halted(): Operation<void> {
+        try {
+          yield* forever()
+        } finally {
+          yield* sleep(1)
+          log.push('finally done')
+        }
+      }
+      const t = yield* spawn(function* () {
+        const r = yield* disableCancellation(() => enableCancellation(halted))
+        log.push(`region returned ${String(r)}`) // as documented: no blocking trap yet
+        yield* sleep(1)
+        log.push('not reached')
+      })
+      yield* sleep(1)
+      yield* t.cancel()
+      expect(t.exception).toBeInstanceOf(TaskCancelled)
+    })
+    expect(log).toEqual(['finally done', 'region returned undefined'])
   })
 
   it('effection#1154 (problem 2): a cancelled operation whose finally yields never hands its value to the caller', async () => {
