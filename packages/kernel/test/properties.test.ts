@@ -11,6 +11,7 @@ import {
   ignoreAfter,
   Kernel,
   type Operation,
+  run,
   sleep,
   spawn,
   type Task,
@@ -427,3 +428,56 @@ async function vrunNesting(levels: Level[], body: number, trace: string[]): Prom
   await kernel.close()
   return out
 }
+
+describe('random sleeps and cancels', () => {
+  it('every sleeper wakes exactly at its deadline unless cancelled first; wake order is by time, then by order set', async () => {
+    const sleeperArb = fc.record({
+      ms: fc.integer({ min: 0, max: 100 }),
+      cancelAt: fc.option(fc.integer({ min: 0, max: 100 })),
+    })
+    await fc.assert(
+      fc.asyncProperty(fc.array(sleeperArb, { maxLength: 40 }), async (sleepers) => {
+        const woke: string[] = []
+        await run(
+          function* () {
+            const tasks: Task<void>[] = []
+            for (let i = 0; i < sleepers.length; i++) {
+              tasks[i] = yield* spawn(function* () {
+                try {
+                  const at = yield* sleep(sleepers[i]!.ms)
+                  woke.push(`${i} woke ${at}`)
+                } catch (e) {
+                  if (!(e instanceof TaskCancelled)) throw e
+                  woke.push(`${i} cancelled ${yield* clock()}`)
+                }
+              })
+            }
+            for (let i = 0; i < sleepers.length; i++) {
+              const at = sleepers[i]!.cancelAt
+              if (at !== null) {
+                yield* spawn(function* () {
+                  yield* sleep(at)
+                  yield* tasks[i]!.cancel({ blocking: false })
+                })
+              }
+            }
+            for (const t of tasks) yield* t.wait()
+          },
+          { clock: 'virtual' },
+        )
+        // Model: a sleeper set at 0 wakes at ms; a canceller set later fires at cancelAt and
+        // wins if strictly earlier (at equal times the sleeper's own timer, set first, fires first).
+        const expected = sleepers
+          .map((s, i) => {
+            const cancelled = s.cancelAt !== null && s.cancelAt < s.ms && s.ms > 0
+            const t = cancelled ? s.cancelAt! : s.ms
+            return { i, t, cancelled, order: cancelled ? sleepers.length + i : i }
+          })
+          .sort((a, b) => a.t - b.t || a.order - b.order)
+          .map((e) => `${e.i} ${e.cancelled ? 'cancelled' : 'woke'} ${e.t}`)
+        expect(woke).toEqual(expected)
+      }),
+      { numRuns: Number(process.env.CURIO_PROP_RUNS ?? 100) },
+    )
+  })
+})
