@@ -2,7 +2,7 @@ import type { Operation } from '@curio/kernel'
 import { QueueClosed, QueueEmpty, QueueFull } from './errors.js'
 import { Fifo, type Storage } from './internal/storage.js'
 import { checkCount } from './internal/validate.js'
-import { WaiterList } from './internal/waiters.js'
+import { WAIT, WaiterList, type WaitOperation } from './internal/waiters.js'
 
 /**
  * A FIFO queue between tasks, unbounded (`maxsize` 0, the default) or bounded. Blocked getters
@@ -27,6 +27,17 @@ export class Queue<T> {
   /** @internal */ protected readonly joiners: WaiterList<void>
   /** @internal items put and not yet marked done */ protected unfinished = 0
   /** @internal */ protected shut = false
+
+  private readonly tryPut = (op: WaitOperation<void>): void | typeof WAIT =>
+    this.offer(op.data as T) ? undefined : WAIT
+
+  private readonly tryGet = (): T | typeof WAIT => {
+    if (this.items.length > 0) return this.take()
+    if (this.shut) throw new QueueClosed()
+    return WAIT
+  }
+
+  private readonly isDone = (): void | typeof WAIT => (this.unfinished === 0 ? undefined : WAIT)
 
   constructor(maxsize = 0) {
     checkCount(maxsize, 0, `${new.target.name}(maxsize)`)
@@ -63,9 +74,8 @@ export class Queue<T> {
   }
 
   /** Add an item, waiting while the queue is full. Throws `QueueClosed` once closed. */
-  *put(item: T): Operation<void> {
-    if (this.offer(item)) return
-    yield* this.putters.wait('QUEUE_PUT', item)
+  put(item: T): Operation<void> {
+    return this.putters.op('QUEUE_PUT', this.tryPut, item)
   }
 
   /** Add an item now; throws `QueueFull` when full, `QueueClosed` once closed. */
@@ -74,10 +84,8 @@ export class Queue<T> {
   }
 
   /** Take the next item, waiting while the queue is empty. Throws `QueueClosed` once closed and drained. */
-  *get(): Operation<T> {
-    if (this.items.length > 0) return this.take()
-    if (this.shut) throw new QueueClosed()
-    return yield* this.getters.wait('QUEUE_GET')
+  get(): Operation<T> {
+    return this.getters.op('QUEUE_GET', this.tryGet)
   }
 
   /** Take the next item now; throws `QueueEmpty` when empty, `QueueClosed` once closed and drained. */
@@ -87,8 +95,8 @@ export class Queue<T> {
   }
 
   /** Wait until every item put has been marked done with `taskDone()`. */
-  *join(): Operation<void> {
-    if (this.unfinished > 0) yield* this.joiners.wait('QUEUE_JOIN')
+  join(): Operation<void> {
+    return this.joiners.op('QUEUE_JOIN', this.isDone)
   }
 
   /** Mark one item got earlier as processed; throws if called more often than items were put. */

@@ -1,6 +1,6 @@
 import type { Operation, OperationSource } from '@curio/kernel'
 import { toOperation } from './internal/operation.js'
-import { WaiterList } from './internal/waiters.js'
+import { WAIT, WaiterList } from './internal/waiters.js'
 
 /**
  * A mutual-exclusion lock, handed over in FIFO order: `release()` gives the lock to the oldest
@@ -20,13 +20,14 @@ export class Lock {
     return this.held
   }
 
+  private readonly tryAcquire = (): void | typeof WAIT => {
+    if (this.held) return WAIT
+    this.held = true
+  }
+
   /** Wait for the lock and take it. */
-  *acquire(): Operation<void> {
-    if (!this.held) {
-      this.held = true
-      return
-    }
-    yield* this.waiters.wait('LOCK_ACQUIRE')
+  acquire(): Operation<void> {
+    return this.waiters.op('LOCK_ACQUIRE', this.tryAcquire)
   }
 
   /** Release the lock, handing it to the oldest waiter; throws if it is not held. */

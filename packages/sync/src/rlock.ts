@@ -1,6 +1,6 @@
 import { getCurrentTask, type Operation, type OperationSource, type Task } from '@curio/kernel'
 import { toOperation } from './internal/operation.js'
-import { WaiterList } from './internal/waiters.js'
+import { WAIT, WaiterList } from './internal/waiters.js'
 
 /**
  * A re-entrant lock: owned by the task that acquired it, which may acquire it again (each
@@ -20,21 +20,23 @@ export class RLock {
     return this.owner !== undefined
   }
 
-  /** Wait for the lock (at once if the current task owns it) and take it once more. */
-  *acquire(): Operation<void> {
+  private readonly tryAcquire = (): void | typeof WAIT => {
     const task = getCurrentTask()
     if (task === undefined) throw new Error('RLock.acquire() must run in a task')
     if (this.owner === task) {
       this.count++
-      return
-    }
-    if (this.owner === undefined) {
+    } else if (this.owner === undefined) {
       this.owner = task
       this.count = 1
-      return
+    } else {
+      // The releaser makes the waiter the owner with a count of 1 before it runs.
+      return WAIT
     }
-    // The releaser makes us the owner with a count of 1 before we run.
-    yield* this.waiters.wait('RLOCK_ACQUIRE')
+  }
+
+  /** Wait for the lock (at once if the current task owns it) and take it once more. */
+  acquire(): Operation<void> {
+    return this.waiters.op('RLOCK_ACQUIRE', this.tryAcquire)
   }
 
   /** Release once; the last release hands the lock to the oldest waiter. Owner only. */

@@ -1,7 +1,7 @@
 import type { Operation, OperationSource } from '@curio/kernel'
 import { toOperation } from './internal/operation.js'
 import { checkCount } from './internal/validate.js'
-import { WaiterList } from './internal/waiters.js'
+import { WAIT, WaiterList } from './internal/waiters.js'
 
 /**
  * A counter of permits. `acquire` takes one (waiting while there are none), `release` gives
@@ -31,13 +31,14 @@ export class Semaphore {
     return this.count === 0
   }
 
+  private readonly tryAcquire = (): void | typeof WAIT => {
+    if (this.count === 0) return WAIT
+    this.count--
+  }
+
   /** Wait for a permit and take it. */
-  *acquire(): Operation<void> {
-    if (this.count > 0) {
-      this.count--
-      return
-    }
-    yield* this.waiters.wait('SEMA_ACQUIRE')
+  acquire(): Operation<void> {
+    return this.waiters.op('SEMA_ACQUIRE', this.tryAcquire)
   }
 
   /** Give a permit back: to the oldest waiter, or to the count. */

@@ -1,5 +1,5 @@
 import type { Operation } from '@curio/kernel'
-import { WaiterList } from './internal/waiters.js'
+import { WAIT, WaiterList } from './internal/waiters.js'
 
 /** Options for waiting from promise code. */
 export interface WaitAsyncOptions {
@@ -38,10 +38,11 @@ export class UniversalEvent {
     this.flag = false
   }
 
+  private readonly check = (): void | typeof WAIT => (this.flag ? undefined : WAIT)
+
   /** Wait from a task until set. */
-  *wait(): Operation<void> {
-    if (this.flag) return
-    yield* this.waiters.wait('UEVENT_WAIT')
+  wait(): Operation<void> {
+    return this.waiters.op('UEVENT_WAIT', this.check)
   }
 
   /** Wait from promise code until set. */

@@ -1,5 +1,5 @@
 import type { Operation } from '@curio/kernel'
-import { WaiterList } from './internal/waiters.js'
+import { WAIT, WaiterList } from './internal/waiters.js'
 import type { WaitAsyncOptions } from './universal-event.js'
 
 /**
@@ -17,6 +17,7 @@ export class UniversalResult<T> {
   private state: 0 | 1 | 2 = 0
   private outcome: unknown = undefined
   private readonly waiters = new WaiterList<void>(true)
+  private readonly check = (): void | typeof WAIT => (this.state === 0 ? WAIT : undefined)
 
   /** True once a value or an exception was set. */
   isSet(): boolean {
@@ -35,7 +36,7 @@ export class UniversalResult<T> {
 
   /** Wait from a task; return the value or throw the exception. */
   *unwrap(): Operation<T> {
-    if (this.state === 0) yield* this.waiters.wait('URESULT_WAIT')
+    yield* this.waiters.op('URESULT_WAIT', this.check)
     return this.take()
   }
 
