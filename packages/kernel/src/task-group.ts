@@ -174,7 +174,10 @@ export class TaskGroup {
     this.finished.push(task)
     this.doneOrder.push(task)
     if (failed(task)) this.failures.push(task)
-    this.waiters.wake(1)
+    // One finished task is one answer for one waiter; but once nothing is left to wait for,
+    // every waiter (several tasks may call join or nextDone) must see that, or it waits forever.
+    if (this.nonDaemonRunning === 0) this.waiters.wakeAll()
+    else this.waiters.wake(1)
   }
 
   /** @internal a member was joined explicitly: it leaves the group */

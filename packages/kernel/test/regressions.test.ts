@@ -209,3 +209,31 @@ describe("bug: activations saw the kernel's internal shutdown task run and termi
     expect(created.size).toBe(2)
   })
 })
+
+describe('bug: with two tasks waiting on one group, the one woken last waited forever', () => {
+  it('two concurrent joins of the same group both return when the group is done', async () => {
+    await vrun(function* () {
+      const g = new TaskGroup()
+      yield* g.spawn(() => sleep(10))
+      yield* g.spawn(() => sleep(20))
+      const j1 = yield* spawn(() => g.join())
+      const j2 = yield* spawn(() => g.join())
+      yield* sleep(100)
+      expect([j1.terminated, j2.terminated]).toEqual([true, true])
+    })
+  })
+
+  it('two tasks consuming nextDone both see the end', async () => {
+    await vrun(function* () {
+      const g = new TaskGroup()
+      yield* g.spawn(() => sleep(10))
+      const consumers = []
+      for (let i = 0; i < 2; i++) consumers.push(yield* spawn(() => g.nextDone()))
+      yield* sleep(100)
+      const got = consumers.map((c) => c.terminated && c.result)
+      expect(got.filter((t) => t === undefined)).toHaveLength(1)
+      expect(got.filter((t) => t !== undefined && t !== false)).toHaveLength(1)
+      yield* g.join()
+    })
+  })
+})
