@@ -90,6 +90,7 @@ export class Kernel {
   private shutdownTask: Task<any> | undefined = undefined
   private shutdownOnExit = true
   private settleRun: (() => void) | undefined = undefined
+  private closing: Promise<void> | undefined = undefined
   private readonly unobserved = new Map<number, CrashReport>()
   private readonly registry = new FinalizationRegistry<number>((id) => this.reportUnobserved(id))
 
@@ -142,12 +143,14 @@ export class Kernel {
   /** Cancel every task still alive, release timers and handles; the kernel runs nothing more. */
   close(): Promise<void> {
     if (this.closed) return Promise.resolve()
+    // A second close() while the first is still cancelling survivors waits for the same end.
+    if (this.closing !== undefined) return this.closing
     if (this.active) return Promise.reject(new Error('kernel is running: close it after run() settles'))
     if (this.liveHead === undefined) {
       this.finalize()
       return Promise.resolve()
     }
-    return new Promise<void>((resolve) => {
+    this.closing = new Promise<void>((resolve) => {
       this.settleRun = () => {
         this.finalize()
         resolve()
@@ -155,6 +158,7 @@ export class Kernel {
       this.startShutdown()
       this.activate()
     })
+    return this.closing
   }
 
   // ---- run lifecycle -------------------------------------------------------------------

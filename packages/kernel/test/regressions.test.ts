@@ -237,3 +237,24 @@ describe('bug: with two tasks waiting on one group, the one woken last waited fo
     })
   })
 })
+
+describe('bug: a second close() while the first was still cancelling survivors rejected with "kernel is running"', () => {
+  it('both close() calls settle when the kernel is closed', async () => {
+    const kernel = new Kernel({ clock: 'virtual' })
+    await kernel.run(
+      function* () {
+        yield* spawn(function* () {
+          try {
+            yield* sleep(1000)
+          } finally {
+            yield* sleep(10)
+          }
+        })
+        yield* sleep(1)
+      },
+      { shutdown: false },
+    )
+    await Promise.all([kernel.close(), kernel.close()])
+    expect(kernel.tasks()).toEqual([])
+  })
+})
