@@ -21,12 +21,12 @@ export class Queue<T> {
   readonly maxsize: number
   /** @internal the items; subclasses pick the order */
   protected items: Storage<T> = new Fifo<T>()
-  /** @internal blocked callers, shared with UniversalQueue's promise waiters */
-  protected readonly getters: WaiterList<T>
-  /** @internal */ protected readonly putters: WaiterList<void>
-  /** @internal */ protected readonly joiners: WaiterList<void>
-  /** @internal items put and not yet marked done */ protected unfinished = 0
-  /** @internal */ protected shut = false
+  private readonly getters: WaiterList<T>
+  private readonly putters: WaiterList<void>
+  private readonly joiners: WaiterList<void>
+  /** Items put and not yet marked done. */
+  private unfinished = 0
+  private shut = false
 
   private readonly tryPut = (op: WaitOperation<void>): void | typeof WAIT =>
     this.offer(op.data as T) ? undefined : WAIT
@@ -115,8 +115,31 @@ export class Queue<T> {
     this.putters.failAll(() => new QueueClosed())
   }
 
-  /** @internal put without waiting: hand to a blocked getter, else store if there is room */
-  protected offer(item: T): boolean {
+  /** @internal `UniversalQueue.putAsync`: promise putters wait in the same FIFO as tasks */
+  protected _putAsync(item: T, signal: AbortSignal | undefined): Promise<void> {
+    try {
+      if (this.offer(item)) return Promise.resolve()
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    return this.putters.waitAsync(signal, item)
+  }
+
+  /** @internal `UniversalQueue.getAsync` */
+  protected _getAsync(signal: AbortSignal | undefined): Promise<T> {
+    if (this.items.length > 0) return Promise.resolve(this.take())
+    if (this.shut) return Promise.reject(new QueueClosed())
+    return this.getters.waitAsync(signal)
+  }
+
+  /** @internal `UniversalQueue.joinAsync` */
+  protected _joinAsync(signal: AbortSignal | undefined): Promise<void> {
+    if (this.unfinished === 0) return Promise.resolve()
+    return this.joiners.waitAsync(signal)
+  }
+
+  /** Put without waiting: hand to a blocked getter, else store if there is room. */
+  private offer(item: T): boolean {
     if (this.shut) throw new QueueClosed()
     // Getters wait only on an empty queue; handing straight over keeps their FIFO order.
     if (this.items.length === 0 && !this.getters.empty && this.getters.wakeOne(item) !== undefined) {
@@ -129,8 +152,8 @@ export class Queue<T> {
     return true
   }
 
-  /** @internal remove the next item; the freed slot goes to the oldest blocked putter */
-  protected take(): T {
+  /** Remove the next item; the freed slot goes to the oldest blocked putter. */
+  private take(): T {
     const item = this.items.take()
     if (!this.putters.empty) {
       const putter = this.putters.wakeOne(undefined)

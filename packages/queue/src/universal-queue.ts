@@ -1,4 +1,3 @@
-import { QueueClosed } from './errors.js'
 import { Queue } from './queue.js'
 
 /** Options for waiting from promise code. */
@@ -25,24 +24,16 @@ export class UniversalQueue<T> extends Queue<T> {
 
   /** Put from promise code, waiting while full. */
   putAsync(item: T, options: AsyncQueueOptions = {}): Promise<void> {
-    try {
-      if (this.offer(item)) return Promise.resolve()
-    } catch (error) {
-      return Promise.reject(error)
-    }
-    return this.putters.waitAsync(options.signal, item)
+    return this._putAsync(item, options.signal)
   }
 
   /** Get from promise code, waiting while empty. */
   getAsync(options: AsyncQueueOptions = {}): Promise<T> {
-    if (this.items.length > 0) return Promise.resolve(this.take())
-    if (this.shut) return Promise.reject(new QueueClosed())
-    return this.getters.waitAsync(options.signal)
+    return this._getAsync(options.signal)
   }
 
   /** Wait from promise code until every item put has been marked done. */
   joinAsync(options: AsyncQueueOptions = {}): Promise<void> {
-    if (this.unfinished === 0) return Promise.resolve()
-    return this.joiners.waitAsync(options.signal)
+    return this._joinAsync(options.signal)
   }
 }
