@@ -55,6 +55,8 @@ export interface RunOptions {
 
 /** Longest stretch of continuous running before the kernel lets Node's event loop turn. */
 const SLICE_MS = 4
+/** The longest delay Node's setTimeout takes as given. */
+const MAX_NODE_DELAY = 2 ** 31 - 1
 
 function defaultReportCrash(report: CrashReport): void {
   const error = report.error
@@ -253,7 +255,11 @@ export class Kernel {
           if (this.virtual && this._external === 0) {
             // Discussion: nothing can happen before the next deadline except through an
             // external wait, and none is pending, so the virtual clock jumps there at once.
-            this.vnow = this.timers.peek()!.deadline
+            const next = this.timers.peek()!.deadline
+            // sleep(Infinity) never ends: time does not jump to infinity (every clock after it
+            // would be Infinity); with nothing else to happen the kernel waits, as a real one would.
+            if (next === Number.POSITIVE_INFINITY) break
+            this.vnow = next
             continue
           }
           break
@@ -298,7 +304,10 @@ export class Kernel {
     }
     if (this.nodeTimer !== undefined && this.nodeTimerAt <= next.deadline) return
     this.clearNodeTimer()
-    const delay = Math.max(1, Math.ceil(next.deadline - performance.now()))
+    // Node turns a delay past 2^31 - 1 ms (about 24.8 days, or Infinity) into 1 ms with a
+    // warning: a long sleep would wake the kernel every millisecond. Cap it; on waking early the
+    // kernel finds nothing expired and arms the timer again.
+    const delay = Math.min(MAX_NODE_DELAY, Math.max(1, Math.ceil(next.deadline - performance.now())))
     this.nodeTimerAt = next.deadline
     this.nodeTimer = setTimeout(this.onNodeTimer, delay)
   }

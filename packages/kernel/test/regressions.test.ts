@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   type Activation,
+  awaitPromise,
   CancelledError,
   type CrashReport,
   clock,
@@ -9,6 +10,7 @@ import {
   ignoreAfter,
   Kernel,
   type Operation,
+  run,
   sleep,
   spawn,
   TaskCancelled,
@@ -256,5 +258,41 @@ describe('bug: a second close() while the first was still cancelling survivors r
     )
     await Promise.all([kernel.close(), kernel.close()])
     expect(kernel.tasks()).toEqual([])
+  })
+})
+
+describe('bug: a sleep longer than 2^31 - 1 ms made Node fire the kernel timer every millisecond', () => {
+  it('a 50-day sleep arms no overflowing Node timer (no TimeoutOverflowWarning)', async () => {
+    const warnings: string[] = []
+    const onWarning = (w: Error) => warnings.push(w.name)
+    process.on('warning', onWarning)
+    try {
+      await run(function* () {
+        const far = yield* spawn(() => sleep(50 * 24 * 3600 * 1000))
+        const forever = yield* spawn(() => sleep(Number.POSITIVE_INFINITY))
+        yield* sleep(0)
+        // Only the far deadlines are left while this promise is pending.
+        yield* awaitPromise(new Promise((r) => setTimeout(r, 20)))
+        expect(far.state).toBe('SLEEP')
+        expect(forever.state).toBe('SLEEP')
+      })
+      await new Promise((r) => setTimeout(r, 5))
+    } finally {
+      process.off('warning', onWarning)
+    }
+    expect(warnings).not.toContain('TimeoutOverflowWarning')
+  })
+})
+
+describe('bug: sleep(Infinity) made the virtual clock jump to Infinity', () => {
+  it('the clock stays finite; the sleeper just never wakes', async () => {
+    const out = await vrun(function* () {
+      const sleeper = yield* spawn(() => sleep(Number.POSITIVE_INFINITY))
+      const q = new WaitQueue() // an ordinary wait, ended from a plain callback
+      setTimeout(() => q.wake(), 20)
+      yield* q.suspend()
+      return [yield* clock(), sleeper.state]
+    })
+    expect(out).toEqual([0, 'SLEEP'])
   })
 })
