@@ -16,7 +16,10 @@ class PromiseTrap extends Trap {
     if (!kernel._mayBlock(task)) return DELIVER
     this.task = task
     kernel._external++
-    this.promise.then(
+    // Discussion: through Promise.resolve, a thenable that calls back synchronously inside
+    // then() (or throws there) still settles later, in a job, after the task is suspended:
+    // settling during run() would wake a task that is not blocked yet.
+    Promise.resolve(this.promise).then(
       (value) => this.settle(false, value),
       (error) => this.settle(true, error),
     )

@@ -296,3 +296,61 @@ describe('bug: sleep(Infinity) made the virtual clock jump to Infinity', () => {
     expect(out).toEqual([0, 'SLEEP'])
   })
 })
+
+describe('bug: a thenable that called back synchronously inside then() woke a task that was not blocked yet', () => {
+  const syncThenable = (value: number): PromiseLike<number> =>
+    ({
+      // biome-ignore lint/suspicious/noThenProperty: a synchronous thenable is the case under test
+      then(onFulfilled: (v: number) => void) {
+        onFulfilled(value)
+      },
+    }) as unknown as PromiseLike<number>
+
+  it('cancelling the task right after it awaited such a thenable neither crashes the kernel nor steps the task twice', async () => {
+    const reports: CrashReport[] = []
+    const log: unknown[] = []
+    await vrun(
+      function* () {
+        const t = yield* spawn(function* () {
+          try {
+            log.push(yield* awaitPromise(syncThenable(5)))
+            yield* sleep(10)
+            log.push('slept')
+          } catch (e) {
+            log.push((e as Error).name)
+          }
+        })
+        yield* sleep(0)
+        expect(t.state).toBe('FUTURE_WAIT')
+        yield* t.cancel()
+        expect(t.terminated).toBe(true)
+        yield* sleep(20)
+      },
+      { reportCrash: (r) => reports.push(r) },
+    )
+    expect(reports).toEqual([])
+    expect(log).toEqual(['TaskCancelled'])
+  })
+
+  it('the value of such a thenable is received', async () => {
+    expect(await vrun(() => awaitPromise(syncThenable(7)))).toBe(7)
+  })
+
+  it('a thenable whose then() throws rejects the wait with that error', async () => {
+    const boom = new Error('then threw')
+    const throwing = {
+      // biome-ignore lint/suspicious/noThenProperty: a broken thenable is the case under test
+      then() {
+        throw boom
+      },
+    } as unknown as PromiseLike<number>
+    const out = await vrun(function* () {
+      try {
+        yield* awaitPromise(throwing)
+      } catch (e) {
+        return e
+      }
+    })
+    expect(out).toBe(boom)
+  })
+})
