@@ -1,0 +1,276 @@
+/**
+ * The benchmark harness: timing, repetition, heap probes, targets and the one table.
+ *
+ * A row measures the same work done by several implementations, side by side in one
+ * process. The first implementation of a row is the subject (curio); every other one is a
+ * baseline, and the table shows the subject's ratio to each. Areas (`*.bench.ts`) only
+ * declare rows; this file does the rest.
+ */
+
+/**
+ * One implementation of a row's work for `n` items. For a `time` row the harness times the
+ * whole call (resolve when the work is done); for a `heap` row it returns the bytes measured
+ * with `heapMark` / `heapSince`.
+ */
+export type Impl = (n: number) => Promise<unknown>
+
+/**
+ * An implementation that is too slow for the row's `n` within the time budget runs at its
+ * own, smaller `n`. Per-item figures are compared, which favours a baseline whose cost per
+ * item grows with `n`, never the subject.
+ */
+export interface SizedImpl {
+  n: number
+  run: Impl
+}
+
+/** What the table reports the subject against. */
+export type Target =
+  /** Subject ops/s ÷ baseline ops/s must be at least `min` (time rows). */
+  | { vs: string; min: number; stretch?: number }
+  /** Subject bytes per item must be at most `max` (heap rows). */
+  | { max: number; stretch?: number }
+
+/** A benchmark: the same work for every implementation, measured side by side. */
+export interface Row {
+  /** What is measured, e.g. `spawn+join`. */
+  name: string
+  /** Items per run (tasks, messages, switches...). */
+  n: number
+  /** What one item is, for the table (`task`, `msg`, `switch`). */
+  unit: string
+  /** `time` (default): ops/s and ns/op. `heap`: bytes per item, from the impl's return value. */
+  kind?: 'time' | 'heap'
+  /** The subject first (its key names it, e.g. `curio`), then the baselines. */
+  impls: Record<string, Impl | SizedImpl>
+  targets?: Target[]
+  /**
+   * Also measure the subject at a smaller `n`; its per-item cost at the full `n` must be at
+   * most `max` times the one at the smaller `n` (catches anything quadratic).
+   */
+  scaling?: { n: number; max: number }
+  /** Note printed under the table, e.g. which baseline primitive was chosen and why. */
+  note?: string
+}
+
+/** An area of the bench suite: a file of rows, selected on the command line by `name`. */
+export interface Area {
+  name: string
+  rows: Row[]
+}
+
+/** Options from the command line. */
+export interface RunSettings {
+  /** Only these implementations (e.g. `curio` for profiling); all when empty. */
+  impls: string[]
+  /** Only rows whose name contains one of these; all when empty. */
+  rows: string[]
+  /** Repetitions per implementation after a warm-up (time: best is kept; heap: median). */
+  reps: number
+  /** Stop repeating an implementation once its repetitions took this long (ms). */
+  budgetMs: number
+}
+
+interface Measured {
+  impl: string
+  n: number
+  /** Seconds per item (time rows) or bytes per item (heap rows). */
+  perItem: number
+}
+
+declare const gc: (() => void) | undefined
+
+/** Collect garbage and read the heap: call before creating what a heap row measures. */
+export function heapMark(): number {
+  fullGc()
+  return process.memoryUsage().heapUsed
+}
+
+/** Bytes added to the heap since `mark`, after collecting garbage: call with the items alive. */
+export function heapSince(mark: number): number {
+  fullGc()
+  return process.memoryUsage().heapUsed - mark
+}
+
+function fullGc(): void {
+  if (typeof gc !== 'function') throw new Error('heap rows need node --expose-gc')
+  // Two passes: the first may only queue finalizers and weak callbacks.
+  gc()
+  gc()
+}
+
+async function timeOnce(impl: Impl, n: number): Promise<number> {
+  const start = performance.now()
+  await impl(n)
+  return (performance.now() - start) / 1000
+}
+
+/**
+ * Measure one implementation: a warm-up run at a tenth of `n` (the JIT, one-time growth of
+ * pools), then up to `reps` runs, fewer once they took the time budget. Time: the best run,
+ * the one least disturbed by the rest of the machine. Heap: the median.
+ */
+async function measure(
+  fn: Impl,
+  impl: string,
+  n: number,
+  heap: boolean,
+  settings: RunSettings,
+): Promise<Measured> {
+  const samples: number[] = []
+  await fn(Math.ceil(n / 10))
+  const started = performance.now()
+  for (let i = 0; i < settings.reps; i++) {
+    if (heap) samples.push(Number(await fn(n)) / n)
+    else samples.push((await timeOnce(fn, n)) / n)
+    if (performance.now() - started > settings.budgetMs) break
+  }
+  samples.sort((a, b) => a - b)
+  const perItem = heap ? samples[samples.length >> 1]! : samples[0]!
+  return { impl, n, perItem }
+}
+
+// ---- formatting ----------------------------------------------------------------------------
+
+function si(x: number): string {
+  if (x >= 1e9) return `${(x / 1e9).toFixed(2)}G`
+  if (x >= 1e6) return `${(x / 1e6).toFixed(2)}M`
+  if (x >= 1e3) return `${(x / 1e3).toFixed(1)}k`
+  return x.toFixed(0)
+}
+
+function count(n: number): string {
+  return n % 1000 === 0 ? `${n / 1000}k` : String(n)
+}
+
+function ratio(x: number): string {
+  return x >= 100 ? `${x.toFixed(0)}x` : x >= 10 ? `${x.toFixed(1)}x` : `${x.toFixed(2)}x`
+}
+
+/** Higher is better for time rows (ops/s ratio); lower is better for heap rows (bytes ratio). */
+function verdict(value: number, goal: number, stretch: number | undefined, higherIsBetter: boolean): string {
+  const meets = (g: number) => (higherIsBetter ? value >= g : value <= g)
+  if (stretch !== undefined && meets(stretch)) return 'ok (stretch)'
+  return meets(goal) ? 'ok' : 'MISS'
+}
+
+function targetText(goal: number, stretch: number | undefined, op: string, unit = 'x'): string {
+  const num = (x: number) => String(Number(x.toPrecision(3)))
+  return `${op} ${num(goal)}${unit}${stretch !== undefined ? ` (stretch ${num(stretch)}${unit})` : ''}`
+}
+
+type Line = [string, string, string, string, string, string, string, string]
+const HEADER: Line = ['benchmark', 'impl', 'n', 'ops/s', 'per op', 'curio ÷ impl', 'target', 'verdict']
+const VERDICT = 7
+
+function rowLines(row: Row, results: Measured[], small: Measured | undefined): Line[] {
+  const heap = row.kind === 'heap'
+  const subject = results[0]!
+  const title = `${row.name} (per ${row.unit})`
+  const lines: Line[] = []
+  for (const m of results) {
+    const isSubject = m === subject
+    let ratioText = ''
+    let target = ''
+    let ok = ''
+    if (!isSubject) {
+      // Time: speed ratio, curio ops/s ÷ theirs (>1 = curio faster). Heap: bytes ratio (<1 = curio smaller).
+      const r = heap ? subject.perItem / m.perItem : m.perItem / subject.perItem
+      ratioText = heap ? `${ratio(r)} bytes` : `${ratio(r)} speed`
+      const t = row.targets?.find((x) => 'vs' in x && x.vs === m.impl)
+      if (t !== undefined && 'vs' in t) {
+        target = targetText(t.min, t.stretch, '>=')
+        ok = verdict(r, t.min, t.stretch, true)
+      }
+    } else {
+      const t = row.targets?.find((x) => 'max' in x)
+      if (t !== undefined && 'max' in t) {
+        target = targetText(t.max, t.stretch, '<=', ' B')
+        ok = verdict(m.perItem, t.max, t.stretch, false)
+      }
+    }
+    lines.push([
+      isSubject ? title : '',
+      m.impl,
+      count(m.n),
+      heap ? '' : `${si(1 / m.perItem)}/s`,
+      heap ? `${m.perItem.toFixed(0)} B/${row.unit}` : `${(m.perItem * 1e9).toFixed(0)} ns`,
+      ratioText,
+      target,
+      ok,
+    ])
+  }
+  if (small !== undefined && row.scaling !== undefined) {
+    const growth = subject.perItem / small.perItem
+    lines.push([
+      '',
+      small.impl,
+      count(small.n),
+      heap ? '' : `${si(1 / small.perItem)}/s`,
+      heap ? `${small.perItem.toFixed(0)} B/${row.unit}` : `${(small.perItem * 1e9).toFixed(0)} ns`,
+      `${ratio(growth)} vs ${count(subject.n)}`,
+      `${count(subject.n)} <= ${row.scaling.max}x`,
+      growth <= row.scaling.max ? 'ok' : 'MISS',
+    ])
+  }
+  return lines
+}
+
+function printTable(lines: Line[][], notes: string[]): void {
+  const all = [HEADER, ...lines.flat()]
+  const widths = HEADER.map((_, c) => Math.max(...all.map((l) => l[c]!.length)))
+  const fmt = (l: Line) =>
+    l
+      .map((cell, c) => (c >= 2 && c <= 5 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .join('  ')
+      .trimEnd()
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ')
+  console.log(fmt(HEADER))
+  console.log(rule)
+  lines.forEach((group, i) => {
+    if (i > 0) console.log('')
+    for (const l of group) console.log(fmt(l))
+  })
+  console.log(rule)
+  for (const note of notes) console.log(`- ${note}`)
+}
+
+/** Run the rows of the given areas and print one table; returns how many targets were missed. */
+export async function runAreas(areas: Area[], settings: RunSettings): Promise<number> {
+  const groups: Line[][] = []
+  const notes: string[] = []
+  const started = performance.now()
+  for (const area of areas) {
+    for (const row of area.rows) {
+      if (settings.rows.length > 0 && !settings.rows.some((r) => row.name.includes(r))) continue
+      const names = Object.keys(row.impls).filter(
+        (k) => settings.impls.length === 0 || settings.impls.includes(k),
+      )
+      if (names.length === 0) continue
+      const heap = row.kind === 'heap'
+      const results: Measured[] = []
+      for (const impl of names) {
+        const entry = row.impls[impl]!
+        const [fn, n] = typeof entry === 'function' ? [entry, row.n] : [entry.run, entry.n]
+        process.stderr.write(`  ${area.name}: ${row.name} ${impl} n=${count(n)}\n`)
+        results.push(await measure(fn, impl, n, heap, settings))
+      }
+      let small: Measured | undefined
+      const subject = Object.keys(row.impls)[0]!
+      const entry = row.impls[subject]!
+      if (row.scaling !== undefined && names[0] === subject && typeof entry === 'function') {
+        process.stderr.write(`  ${area.name}: ${row.name} ${subject} n=${count(row.scaling.n)}\n`)
+        // Smaller runs are noisier: more of them.
+        small = await measure(entry, subject, row.scaling.n, heap, { ...settings, reps: settings.reps * 3 })
+      }
+      groups.push(rowLines(row, results, small))
+      if (row.note !== undefined) notes.push(`${row.name}: ${row.note}`)
+    }
+  }
+  console.log('')
+  printTable(groups, notes)
+  console.log(
+    `(node ${process.version}, ${((performance.now() - started) / 1000).toFixed(1)} s; time: best of up to ${settings.reps} runs after a warm-up, heap: median)`,
+  )
+  return groups.flat().filter((l) => l[VERDICT] === 'MISS').length
+}

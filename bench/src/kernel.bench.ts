@@ -1,0 +1,447 @@
+/**
+ * The kernel's rows: curio against plain Promises, Effection 4 and Effect 3 doing the same
+ * work. Task bodies are written as users write them: a generator function declared once and
+ * called per task.
+ */
+import * as curio from '@curio/kernel'
+import { type Operation, type Task, WaitQueue } from '@curio/kernel'
+import { Effect, Fiber, Queue } from 'effect'
+import * as effection from 'effection'
+import { type Area, heapMark, heapSince, type Row } from './harness.js'
+
+// ---- spawn + join --------------------------------------------------------------------------
+
+function* child(i: number): Operation<number> {
+  return i
+}
+
+function* spawnJoin(n: number): Operation<void> {
+  const tasks: Task<number>[] = new Array(n)
+  for (let i = 0; i < n; i++) tasks[i] = yield* curio.spawn(child(i))
+  for (let i = 0; i < n; i++) yield* tasks[i]!.join()
+}
+
+async function promiseChild(i: number): Promise<number> {
+  return i
+}
+
+async function promiseSpawnJoin(n: number): Promise<void> {
+  const tasks: Promise<number>[] = new Array(n)
+  for (let i = 0; i < n; i++) tasks[i] = promiseChild(i)
+  for (let i = 0; i < n; i++) await tasks[i]
+}
+
+function* effectionChild(i: number): effection.Operation<number> {
+  return i
+}
+
+function* effectionSpawnJoin(n: number): effection.Operation<void> {
+  const tasks: effection.Task<number>[] = new Array(n)
+  for (let i = 0; i < n; i++) tasks[i] = yield* effection.spawn(() => effectionChild(i))
+  for (let i = 0; i < n; i++) yield* tasks[i]!
+}
+
+const effectChild = (i: number) =>
+  Effect.gen(function* () {
+    return i
+  })
+
+const effectSpawnJoin = (n: number) =>
+  Effect.gen(function* () {
+    const fibers: Fiber.RuntimeFiber<number>[] = new Array(n)
+    for (let i = 0; i < n; i++) fibers[i] = yield* Effect.fork(effectChild(i))
+    for (let i = 0; i < n; i++) yield* Fiber.join(fibers[i]!)
+  })
+
+// ---- ping-pong -----------------------------------------------------------------------------
+
+/** A one-slot mailbox on a WaitQueue: what a user builds before reaching for @curio/queue. */
+class Mailbox<T> {
+  private value: T | undefined = undefined
+  private full = false
+  private readonly takers = new WaitQueue()
+
+  put(value: T): void {
+    this.value = value
+    this.full = true
+    this.takers.wake()
+  }
+
+  *take(): Operation<T> {
+    while (!this.full) yield* this.takers.suspend('MAILBOX')
+    this.full = false
+    return this.value as T
+  }
+}
+
+function* pinger(ping: Mailbox<number>, pong: Mailbox<number>, rounds: number): Operation<void> {
+  for (let i = 0; i < rounds; i++) {
+    ping.put(i)
+    yield* pong.take()
+  }
+}
+
+function* ponger(ping: Mailbox<number>, pong: Mailbox<number>, rounds: number): Operation<void> {
+  for (let i = 0; i < rounds; i++) pong.put(yield* ping.take())
+}
+
+function* pingPong(messages: number): Operation<void> {
+  const ping = new Mailbox<number>()
+  const pong = new Mailbox<number>()
+  const a = yield* curio.spawn(pinger(ping, pong, messages / 2))
+  const b = yield* curio.spawn(ponger(ping, pong, messages / 2))
+  yield* a.join()
+  yield* b.join()
+}
+
+/** The same mailbox for async functions: a stored value or a waiting resolver. */
+class PromiseMailbox<T> {
+  private value: T | undefined = undefined
+  private full = false
+  private taker: ((value: T) => void) | undefined = undefined
+
+  put(value: T): void {
+    const taker = this.taker
+    if (taker !== undefined) {
+      this.taker = undefined
+      taker(value)
+    } else {
+      this.value = value
+      this.full = true
+    }
+  }
+
+  take(): Promise<T> {
+    if (this.full) {
+      this.full = false
+      return Promise.resolve(this.value as T)
+    }
+    return new Promise<T>((resolve) => {
+      this.taker = resolve
+    })
+  }
+}
+
+async function promisePinger(ping: PromiseMailbox<number>, pong: PromiseMailbox<number>, rounds: number) {
+  for (let i = 0; i < rounds; i++) {
+    ping.put(i)
+    await pong.take()
+  }
+}
+
+async function promisePonger(ping: PromiseMailbox<number>, pong: PromiseMailbox<number>, rounds: number) {
+  for (let i = 0; i < rounds; i++) pong.put(await ping.take())
+}
+
+async function promisePingPong(messages: number): Promise<void> {
+  const ping = new PromiseMailbox<number>()
+  const pong = new PromiseMailbox<number>()
+  await Promise.all([promisePinger(ping, pong, messages / 2), promisePonger(ping, pong, messages / 2)])
+}
+
+type EffectionQueue = effection.Queue<number, never>
+
+function* effectionPinger(ping: EffectionQueue, pong: EffectionQueue, rounds: number) {
+  for (let i = 0; i < rounds; i++) {
+    ping.add(i)
+    yield* pong.next()
+  }
+}
+
+function* effectionPonger(ping: EffectionQueue, pong: EffectionQueue, rounds: number) {
+  for (let i = 0; i < rounds; i++) {
+    const next = yield* ping.next()
+    pong.add(next.value as number)
+  }
+}
+
+function* effectionPingPong(messages: number): effection.Operation<void> {
+  const ping = effection.createQueue<number, never>()
+  const pong = effection.createQueue<number, never>()
+  const a = yield* effection.spawn(() => effectionPinger(ping, pong, messages / 2))
+  const b = yield* effection.spawn(() => effectionPonger(ping, pong, messages / 2))
+  yield* a
+  yield* b
+}
+
+const effectPinger = (ping: Queue.Queue<number>, pong: Queue.Queue<number>, rounds: number) =>
+  Effect.gen(function* () {
+    for (let i = 0; i < rounds; i++) {
+      yield* Queue.offer(ping, i)
+      yield* Queue.take(pong)
+    }
+  })
+
+const effectPonger = (ping: Queue.Queue<number>, pong: Queue.Queue<number>, rounds: number) =>
+  Effect.gen(function* () {
+    for (let i = 0; i < rounds; i++) yield* Queue.offer(pong, yield* Queue.take(ping))
+  })
+
+const effectPingPong = (messages: number) =>
+  Effect.gen(function* () {
+    const ping = yield* Queue.unbounded<number>()
+    const pong = yield* Queue.unbounded<number>()
+    const a = yield* Effect.fork(effectPinger(ping, pong, messages / 2))
+    const b = yield* Effect.fork(effectPonger(ping, pong, messages / 2))
+    yield* Fiber.join(a)
+    yield* Fiber.join(b)
+  })
+
+// ---- sleep(0) switches ---------------------------------------------------------------------
+
+const SWITCHES_PER_TASK = 100
+
+function* yielder(): Operation<void> {
+  for (let i = 0; i < SWITCHES_PER_TASK; i++) yield* curio.sleep(0)
+}
+
+function* switches(n: number): Operation<void> {
+  const tasks: Task<void>[] = new Array(n / SWITCHES_PER_TASK)
+  for (let i = 0; i < tasks.length; i++) tasks[i] = yield* curio.spawn(yielder)
+  for (const task of tasks) yield* task.join()
+}
+
+async function promiseYielder(): Promise<void> {
+  for (let i = 0; i < SWITCHES_PER_TASK; i++) await null
+}
+
+async function promiseSwitches(n: number): Promise<void> {
+  const tasks: Promise<void>[] = new Array(n / SWITCHES_PER_TASK)
+  for (let i = 0; i < tasks.length; i++) tasks[i] = promiseYielder()
+  for (const task of tasks) await task
+}
+
+function* effectionYielder(): effection.Operation<void> {
+  for (let i = 0; i < SWITCHES_PER_TASK; i++) yield* effection.sleep(0)
+}
+
+function* effectionSwitches(n: number): effection.Operation<void> {
+  const tasks: effection.Task<void>[] = new Array(n / SWITCHES_PER_TASK)
+  for (let i = 0; i < tasks.length; i++) tasks[i] = yield* effection.spawn(effectionYielder)
+  for (const task of tasks) yield* task
+}
+
+const effectYielder = Effect.gen(function* () {
+  for (let i = 0; i < SWITCHES_PER_TASK; i++) yield* Effect.yieldNow()
+})
+
+const effectSwitches = (n: number) =>
+  Effect.gen(function* () {
+    const fibers: Fiber.RuntimeFiber<void>[] = new Array(n / SWITCHES_PER_TASK)
+    for (let i = 0; i < fibers.length; i++) fibers[i] = yield* Effect.fork(effectYielder)
+    for (const fiber of fibers) yield* Fiber.join(fiber)
+  })
+
+// ---- timeouts that do not fire -------------------------------------------------------------
+
+const TIMEOUT_MS = 60_000
+
+function* work(i: number): Operation<number> {
+  return i
+}
+
+function* timeouts(n: number): Operation<void> {
+  for (let i = 0; i < n; i++) yield* curio.timeoutAfter(TIMEOUT_MS, work(i))
+}
+
+async function promiseWork(i: number): Promise<number> {
+  return i
+}
+
+/** The usual promise timeout: race the work against a timer, and clear the timer after. */
+async function withTimeout<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timed out')), ms)
+  })
+  try {
+    return await Promise.race([work, expired])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+async function promiseTimeouts(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await withTimeout(TIMEOUT_MS, promiseWork(i))
+}
+
+function* effectionWork(i: number): effection.Operation<number> {
+  return i
+}
+
+function* effectionExpiry(ms: number): effection.Operation<never> {
+  yield* effection.sleep(ms)
+  throw new Error('timed out')
+}
+
+function* effectionTimeouts(n: number): effection.Operation<void> {
+  for (let i = 0; i < n; i++) yield* effection.race([effectionWork(i), effectionExpiry(TIMEOUT_MS)])
+}
+
+const effectWork = (i: number) =>
+  Effect.gen(function* () {
+    return i
+  })
+
+const effectTimeouts = (n: number) =>
+  Effect.gen(function* () {
+    for (let i = 0; i < n; i++) yield* Effect.timeout(effectWork(i), TIMEOUT_MS)
+  })
+
+// ---- heap per suspended task ---------------------------------------------------------------
+
+const FOREVER_MS = 1e9
+
+/** Children count themselves in before blocking, so the parent knows when all are suspended. */
+let started = 0
+
+function* sleeper(): Operation<void> {
+  started++
+  yield* curio.sleep(FOREVER_MS)
+}
+
+function* sleepersHeap(n: number): Operation<number> {
+  started = 0
+  const mark = heapMark()
+  for (let i = 0; i < n; i++) yield* curio.spawn(sleeper)
+  while (started < n) yield* curio.sleep(0)
+  return heapSince(mark)
+  // returning ends main; the kernel's shutdown cancels the sleepers
+}
+
+async function promiseSleeper(timers: ReturnType<typeof setTimeout>[], i: number): Promise<void> {
+  started++
+  await new Promise((resolve) => {
+    timers[i] = setTimeout(resolve, FOREVER_MS)
+  })
+}
+
+async function promiseSleepersHeap(n: number): Promise<number> {
+  started = 0
+  // Allocated before the mark: the handles are kept only to clear the timers afterwards.
+  const timers: ReturnType<typeof setTimeout>[] = new Array(n).fill(undefined)
+  const mark = heapMark()
+  for (let i = 0; i < n; i++) void promiseSleeper(timers, i)
+  const bytes = heapSince(mark)
+  for (const timer of timers) clearTimeout(timer)
+  return bytes
+}
+
+function* effectionSleeper(): effection.Operation<void> {
+  started++
+  yield* effection.sleep(FOREVER_MS)
+}
+
+function* effectionSleepersHeap(n: number): effection.Operation<number> {
+  started = 0
+  const mark = heapMark()
+  for (let i = 0; i < n; i++) yield* effection.spawn(effectionSleeper)
+  while (started < n) yield* effection.sleep(0)
+  return heapSince(mark)
+}
+
+const effectSleeper = Effect.gen(function* () {
+  started++
+  yield* Effect.sleep(FOREVER_MS)
+})
+
+const effectSleepersHeap = (n: number) =>
+  Effect.gen(function* () {
+    started = 0
+    const mark = heapMark()
+    for (let i = 0; i < n; i++) yield* Effect.fork(effectSleeper)
+    while (started < n) yield* Effect.yieldNow()
+    return heapSince(mark)
+  })
+
+// ---- rows ----------------------------------------------------------------------------------
+
+const runEffection = <T>(op: () => effection.Operation<T>): Promise<T> => effection.run(op)
+
+const rows: Row[] = [
+  {
+    name: 'spawn+join',
+    n: 100_000,
+    unit: 'task',
+    impls: {
+      curio: (n) => curio.run(spawnJoin(n)),
+      promise: promiseSpawnJoin,
+      effection: { n: 2_000, run: (n) => runEffection(() => effectionSpawnJoin(n)) },
+      effect: { n: 10_000, run: (n) => Effect.runPromise(effectSpawnJoin(n)) },
+    },
+    targets: [
+      { vs: 'promise', min: 0.3, stretch: 0.5 },
+      { vs: 'effection', min: 50 },
+      { vs: 'effect', min: 20 },
+    ],
+    scaling: { n: 10_000, max: 1.3 },
+    note: 'spawn all n, then join each in order; the promise "task" is a call of an async function.',
+  },
+  {
+    name: 'ping-pong',
+    n: 200_000,
+    unit: 'msg',
+    impls: {
+      curio: (n) => curio.run(pingPong(n)),
+      promise: promisePingPong,
+      effection: { n: 50_000, run: (n) => runEffection(() => effectionPingPong(n)) },
+      effect: { n: 20_000, run: (n) => Effect.runPromise(effectPingPong(n)) },
+    },
+    targets: [
+      { vs: 'promise', min: 0.8, stretch: 1 },
+      { vs: 'effection', min: 50 },
+      { vs: 'effect', min: 20 },
+    ],
+    note:
+      'two tasks hand a number back and forth: curio a one-slot mailbox on WaitQueue, promise the ' +
+      'same with a stored resolver, Effection createQueue, Effect Queue.unbounded.',
+  },
+  {
+    name: 'sleep(0)',
+    n: 1_000_000,
+    unit: 'switch',
+    impls: {
+      curio: (n) => curio.run(switches(n)),
+      promise: promiseSwitches,
+      effection: { n: 10_000, run: (n) => runEffection(() => effectionSwitches(n)) },
+      effect: { n: 100_000, run: (n) => Effect.runPromise(effectSwitches(n)) },
+    },
+    note:
+      '10k tasks x 100 fair yields. promise: `await null`, the cheapest way for an async ' +
+      'function to let every other ready one run (setImmediate would time the event loop, not ' +
+      'the switch); Effection has no yield, so its sleep(0) (a setTimeout); Effect: yieldNow().',
+  },
+  {
+    name: 'timeoutAfter',
+    n: 100_000,
+    unit: 'block',
+    impls: {
+      curio: (n) => curio.run(timeouts(n)),
+      promise: promiseTimeouts,
+      effection: { n: 500, run: (n) => runEffection(() => effectionTimeouts(n)) },
+      effect: { n: 3_000, run: (n) => Effect.runPromise(effectTimeouts(n)) },
+    },
+    scaling: { n: 10_000, max: 1.3 },
+    note:
+      'one task runs n blocks in turn, each around a call that returns at once. promise: ' +
+      'Promise.race with a setTimeout, cleared after; Effection: race with sleep; Effect: Effect.timeout.',
+  },
+  {
+    name: 'heap/suspended',
+    n: 100_000,
+    unit: 'task',
+    kind: 'heap',
+    impls: {
+      curio: (n) => curio.run(sleepersHeap(n)),
+      promise: promiseSleepersHeap,
+      effection: { n: 1_000, run: (n) => runEffection(() => effectionSleepersHeap(n)) },
+      effect: { n: 10_000, run: (n) => Effect.runPromise(effectSleepersHeap(n)) },
+    },
+    targets: [{ max: 450, stretch: 300 }],
+    scaling: { n: 10_000, max: 1.3 },
+    note: 'heapUsed after gc() with n tasks blocked in sleep(1e9), minus before; promise: an async function awaiting a setTimeout.',
+  },
+]
+
+/** The kernel area: `pnpm bench kernel`. */
+export const area: Area = { name: 'kernel', rows }

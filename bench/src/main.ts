@@ -1,0 +1,33 @@
+/**
+ * `pnpm bench [area...] [--impl=curio,...] [--row=ping,...] [--reps=N]`: run the named areas
+ * (all when none is named) and print one table. Exits 0 even when a target is missed: the
+ * table says MISS, and a benchmark on a shared machine is a report, not a gate.
+ */
+import { type Area, type RunSettings, runAreas } from './harness.js'
+
+/** Every area, loaded only when selected. To add one: a `<name>.bench.ts` exporting `area`, and a line here. */
+const areas: Record<string, () => Promise<{ area: Area }>> = {
+  kernel: () => import('./kernel.bench.js'),
+}
+
+function parse(argv: string[]): { names: string[]; settings: RunSettings } {
+  const names: string[] = []
+  const settings: RunSettings = { impls: [], rows: [], reps: 5, budgetMs: 3000 }
+  for (const arg of argv) {
+    const [flag, value = ''] = arg.split('=', 2)
+    if (flag === '--impl') settings.impls = value.split(',')
+    else if (flag === '--row') settings.rows = value.split(',')
+    else if (flag === '--reps') settings.reps = Math.max(1, Number(value))
+    else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`)
+    else names.push(arg)
+  }
+  for (const name of names) {
+    if (!(name in areas)) throw new Error(`unknown area ${name}; areas: ${Object.keys(areas).join(', ')}`)
+  }
+  return { names: names.length > 0 ? names : Object.keys(areas), settings }
+}
+
+const { names, settings } = parse(process.argv.slice(2))
+const loaded = await Promise.all(names.map(async (name) => (await areas[name]!()).area))
+const missed = await runAreas(loaded, settings)
+console.log(missed === 0 ? 'all targets met' : `${missed} target(s) missed`)
