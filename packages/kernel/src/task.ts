@@ -338,10 +338,7 @@ class JoinTrap extends Trap {
     } else {
       if (target === task)
         throw new Error(`a task cannot ${this.mode === JoinMode.Join ? 'join' : 'wait for'} itself`)
-      if (this.mode === JoinMode.Join) {
-        target._observe()
-        target._group?._discard(target)
-      }
+      if (this.mode === JoinMode.Join) target._group?._discard(target)
       if (target.terminated) return this.outcome()
     }
     if (!kernel._mayBlock(task)) return DELIVER
@@ -373,6 +370,9 @@ class JoinTrap extends Trap {
     const target = this.target
     switch (this.mode) {
       case JoinMode.Join:
+        // Observed only here, when the outcome reaches the joiner: a join abandoned on the
+        // way (cancelled, timed out) must not hide a crash that nobody then sees.
+        target._observe()
         if (target._failed) {
           throw new TaskError(
             `task ${target.id} (${target.name}) failed: ${describeError(target._error)}`,

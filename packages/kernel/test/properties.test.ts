@@ -161,11 +161,12 @@ function model(root: Node): { nodes: Map<number, Seen>; crashed: Set<number> } {
         cancelled = interrupt === kill
         outcome = cancelled ? { kind: 'cancelled' } : timedOut
       }
-      // A failed child is looked at if its join() was called before the interruption.
+      // A failed child is looked at if its join() returned before the interruption.
       let t = awake
       n.children.forEach((c, i) => {
-        if (!(t < interrupt) && children[i]!.outcome.kind === 'failed') childCrashed.add(c.id)
-        t = Math.max(t, children[i]!.end)
+        const joinedAt = Math.max(t, children[i]!.end)
+        if (!(joinedAt < interrupt) && children[i]!.outcome.kind === 'failed') childCrashed.add(c.id)
+        t = joinedAt
       })
       for (const [id, seen] of childNodes) nodes.set(id, seen)
       for (const id of childCrashed) crashed.add(id)

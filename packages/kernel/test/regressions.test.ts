@@ -6,6 +6,7 @@ import {
   CancelledError,
   type CrashReport,
   clock,
+  currentTask,
   disableCancellation,
   ignoreAfter,
   Kernel,
@@ -352,5 +353,46 @@ describe('bug: a thenable that called back synchronously inside then() woke a ta
       }
     })
     expect(out).toBe(boom)
+  })
+})
+
+describe('bug: a join abandoned before it returned hid the crash of the task it was joining', () => {
+  it('a join that timed out does not count as looking at the outcome', async () => {
+    const reports: CrashReport[] = []
+    const boom = new Error('nobody saw this')
+    await vrun(
+      function* () {
+        const child = yield* spawn(function* () {
+          yield* sleep(10)
+          throw boom
+        })
+        yield* ignoreAfter(5, child.join())
+        yield* sleep(20)
+      },
+      { reportCrash: (r) => reports.push(r) },
+    )
+    expect(reports.map((r) => r.error)).toEqual([boom])
+  })
+
+  it('a join that a pending cancellation stopped at once does not count either', async () => {
+    const reports: CrashReport[] = []
+    const boom = new Error('nobody saw this either')
+    await vrun(
+      function* () {
+        const child = yield* spawn(function* () {
+          yield* sleep(10)
+          throw boom
+        })
+        const parent = yield* spawn(function* () {
+          const me = yield* currentTask()
+          yield* me.cancel({ blocking: false })
+          yield* child.join() // throws the pending TaskCancelled before waiting
+        })
+        yield* parent.wait()
+        yield* sleep(20)
+      },
+      { reportCrash: (r) => reports.push(r) },
+    )
+    expect(reports.map((r) => r.error)).toEqual([boom])
   })
 })
