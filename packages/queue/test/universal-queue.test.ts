@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events'
 import { awaitPromise, clock, Kernel, run, sleep, spawn, TaskTimeout, timeoutAfter } from '@curio/kernel'
 import { describe, expect, it } from 'vitest'
 import { QueueClosed, UniversalQueue } from '../src/index.js'
@@ -12,6 +13,23 @@ describe('UniversalQueue', () => {
       expect(yield* q.get()).toBe('tick')
       expect(yield* clock()).toBeLessThan(10_000)
     })
+  })
+
+  it('putNowait from an event handler wakes a task getter', async () => {
+    const emitter = new EventEmitter()
+    const q = new UniversalQueue<string>()
+    emitter.on('data', (chunk: string) => q.putNowait(chunk))
+    const got = await vrun(function* () {
+      setImmediate(() => emitter.emit('data', 'a'))
+      setTimeout(() => emitter.emit('data', 'b'), 2)
+      return [yield* q.get(), yield* q.get()]
+    })
+    expect(got).toEqual(['a', 'b'])
+  })
+
+  it('rejects a signal that is not an AbortSignal', async () => {
+    const q = new UniversalQueue<string>()
+    await expect(q.getAsync({ signal: 'stop' as never })).rejects.toBeInstanceOf(TypeError)
   })
 
   it('task getters and promise getters share one FIFO', async () => {
