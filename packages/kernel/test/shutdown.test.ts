@@ -232,6 +232,26 @@ console.log(value)
     expect(r.ms).toBeLessThan(10_000)
   })
 
+  it('exits by itself after run rejects, with survivors cancelled mid-wait on a real timer and a call()', () => {
+    const r = runProgram(`
+const { run, spawn, sleep, call } = curio
+try {
+  await run(function* () {
+    yield* spawn(() => sleep(60_000))
+    yield* spawn(() => call((signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)))))
+    yield* sleep(5)
+    throw new Error('main failed')
+  })
+} catch (e) {
+  console.log('caught ' + e.message)
+}
+`)
+    expect(r.stderr).toBe('')
+    expect(r.stdout.trim()).toBe('caught main failed')
+    expect(r.status).toBe(0)
+    expect(r.ms).toBeLessThan(10_000)
+  })
+
   it('exits by itself after kernel.run with shutdown: false once close() is awaited', () => {
     const r = runProgram(`
 const { Kernel, spawn, sleep } = curio
