@@ -8,6 +8,7 @@ import { type Area, type RunSettings, runAreas } from './harness.js'
 /** Every area, loaded only when selected. To add one: a `<name>.bench.ts` exporting `area`, and a line here. */
 const areas: Record<string, () => Promise<{ area: Area }>> = {
   kernel: () => import('./kernel.bench.js'),
+  'sync-queue': () => import('./sync-queue.bench.js'),
 }
 
 function parse(argv: string[]): { names: string[]; settings: RunSettings } {
