@@ -1,4 +1,5 @@
 import { disableCancellation } from './cancellation.js'
+import { getCurrentTask } from './current.js'
 import { CancelledError, TaskGroupError } from './errors.js'
 import { type Operation, type OperationSource, toOperation } from './operation.js'
 import { spawn } from './spawn.js'
@@ -102,7 +103,9 @@ export class TaskGroup {
   *cancelRemaining(): Operation<void> {
     // All at once, then wait for each: the children's cleanups run concurrently, so a group
     // of n tasks that each need t to clean up is done in t, not n * t.
-    const tasks = [...this.running].reverse()
+    // A member may call this to stop its siblings ("first one wins"): it does not cancel itself.
+    const me = getCurrentTask()
+    const tasks = [...this.running].reverse().filter((task) => task !== me)
     for (const task of tasks) yield* task.cancel({ blocking: false })
     for (const task of tasks) yield* task.wait()
   }

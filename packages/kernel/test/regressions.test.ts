@@ -396,3 +396,22 @@ describe('bug: a join abandoned before it returned hid the crash of the task it 
     expect(reports.map((r) => r.error)).toEqual([boom])
   })
 })
+
+describe('bug: a group member calling cancelRemaining() failed trying to wait for itself', () => {
+  it('"first one wins": a member cancels its siblings and returns its own value', async () => {
+    await vrun(function* () {
+      const g = new TaskGroup({ wait: 'all' })
+      const loser = yield* g.spawn(() => sleep(100))
+      const winner = yield* g.spawn(function* () {
+        yield* sleep(10)
+        yield* g.cancelRemaining()
+        return 'winner'
+      })
+      yield* g.join()
+      expect(yield* clock()).toBe(10)
+      expect(winner.exception).toBeUndefined()
+      expect(loser.exception).toBeInstanceOf(TaskCancelled)
+      expect(g.results).toEqual(['winner'])
+    })
+  })
+})
