@@ -1,0 +1,62 @@
+/**
+ * The baselines' pool: `size` workers (threads or forked processes), each fed the next item
+ * as soon as it answers. No queueing objects, no error handling, no cancellation: the floor
+ * any pool's overhead is measured against.
+ */
+import { fork } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
+
+interface Endpoint {
+  post(message: unknown): void
+  /** Called with each answer; replaced per run. */
+  answered: () => void
+}
+
+function thread(): Endpoint {
+  const w = new Worker(new URL('./plain-thread.mjs', import.meta.url))
+  w.unref()
+  const e: Endpoint = { post: (m) => w.postMessage(m), answered: () => {} }
+  w.on('message', () => e.answered())
+  return e
+}
+
+function child(): Endpoint {
+  const c = fork(fileURLToPath(new URL('./plain-process.mjs', import.meta.url)), [], {
+    serialization: 'advanced',
+    execArgv: [],
+  })
+  c.unref()
+  ;(c.channel as unknown as { unref(): void } | undefined)?.unref()
+  const e: Endpoint = { post: (m) => c.send(m as object), answered: () => {} }
+  c.on('message', () => e.answered())
+  return e
+}
+
+export class PlainPool {
+  private readonly endpoints: Endpoint[]
+  constructor(kind: 'thread' | 'process', size: number) {
+    this.endpoints = Array.from({ length: size }, kind === 'thread' ? thread : child)
+  }
+
+  /** Run `fn(arg)` for `n` items, `parallel` workers at a time (1: one round trip after another). */
+  run(fn: 'inc' | 'fib', arg: number, n: number, parallel = this.endpoints.length): Promise<void> {
+    return new Promise((resolve) => {
+      let sent = 0
+      let done = 0
+      for (const e of this.endpoints.slice(0, Math.min(parallel, n))) {
+        const next = () => {
+          if (sent < n) {
+            sent++
+            e.post({ fn, arg })
+          }
+        }
+        e.answered = () => {
+          if (++done === n) resolve()
+          else next()
+        }
+        next()
+      }
+    })
+  }
+}
