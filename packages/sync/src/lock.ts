@@ -1,6 +1,5 @@
-import type { Operation, OperationSource } from '@curio/kernel'
+import { MUST_WAIT, type Operation, type OperationSource, WaitQueue } from '@curio/kernel'
 import { toOperation } from './internal/operation.js'
-import { WAIT, WaiterList } from './internal/waiters.js'
 
 /**
  * A mutual-exclusion lock, handed over in FIFO order: `release()` gives the lock to the oldest
@@ -13,28 +12,28 @@ import { WAIT, WaiterList } from './internal/waiters.js'
  */
 export class Lock {
   private held = false
-  private readonly waiters = new WaiterList<void>()
+  private readonly waiters = new WaitQueue()
 
   /** True while some task holds the lock. */
   locked(): boolean {
     return this.held
   }
 
-  private readonly tryAcquire = (): void | typeof WAIT => {
-    if (this.held) return WAIT
+  private readonly tryAcquire = (): void | typeof MUST_WAIT => {
+    if (this.held) return MUST_WAIT
     this.held = true
   }
 
   /** Wait for the lock and take it. */
   acquire(): Operation<void> {
-    return this.waiters.op('LOCK_ACQUIRE', this.tryAcquire)
+    return this.waiters.suspend('LOCK_ACQUIRE', this.tryAcquire)
   }
 
   /** Release the lock, handing it to the oldest waiter; throws if it is not held. */
   release(): void {
     if (!this.held) throw new Error('Lock.release(): the lock is not held')
     // The lock stays held when a waiter takes it: ownership passes without a gap.
-    if (this.waiters.wakeOne(undefined) === undefined) this.held = false
+    if (this.waiters.wake(1) === 0) this.held = false
   }
 
   /** Run `op` holding the lock; release it however `op` ends. */

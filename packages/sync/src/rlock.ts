@@ -1,6 +1,12 @@
-import { getCurrentTask, type Operation, type OperationSource, type Task } from '@curio/kernel'
+import {
+  getCurrentTask,
+  MUST_WAIT,
+  type Operation,
+  type OperationSource,
+  type Task,
+  WaitQueue,
+} from '@curio/kernel'
 import { toOperation } from './internal/operation.js'
-import { WAIT, WaiterList } from './internal/waiters.js'
 
 /**
  * A re-entrant lock: owned by the task that acquired it, which may acquire it again (each
@@ -13,30 +19,38 @@ import { WAIT, WaiterList } from './internal/waiters.js'
 export class RLock {
   private owner: Task<unknown> | undefined = undefined
   private count = 0
-  private readonly waiters = new WaiterList<void>()
+  /** Released to a waiter that has not run yet: nobody else may take it meanwhile. */
+  private handedOver = false
+  /** Waiters are woken with `true`: the lock is theirs. */
+  private readonly waiters = new WaitQueue<boolean>()
 
   /** True while some task holds the lock. */
   locked(): boolean {
-    return this.owner !== undefined
+    return this.owner !== undefined || this.handedOver
   }
 
-  private readonly tryAcquire = (): void | typeof WAIT => {
+  private readonly tryAcquire = (): boolean | typeof MUST_WAIT => {
     const task = getCurrentTask()
     if (task === undefined) throw new Error('RLock.acquire() must run in a task')
     if (this.owner === task) {
       this.count++
-    } else if (this.owner === undefined) {
+    } else if (this.owner === undefined && !this.handedOver) {
       this.owner = task
       this.count = 1
     } else {
-      // The releaser makes the waiter the owner with a count of 1 before it runs.
-      return WAIT
+      return MUST_WAIT
     }
-  }
+    return false
+  };
 
   /** Wait for the lock (at once if the current task owns it) and take it once more. */
-  acquire(): Operation<void> {
-    return this.waiters.op('RLOCK_ACQUIRE', this.tryAcquire)
+  *acquire(): Operation<void> {
+    if (yield* this.waiters.suspend('RLOCK_ACQUIRE', this.tryAcquire)) {
+      // Handed over by the last release; a cancellation that arrived since is still pending.
+      this.handedOver = false
+      this.owner = getCurrentTask()
+      this.count = 1
+    }
   }
 
   /** Release once; the last release hands the lock to the oldest waiter. Owner only. */
@@ -71,9 +85,9 @@ export class RLock {
   }
 
   private handOver(): void {
-    const next = this.waiters.wakeOne(undefined)
-    this.owner = next?.task
-    this.count = next === undefined ? 0 : 1
+    this.owner = undefined
+    this.count = 0
+    this.handedOver = this.waiters.wake(1, true) === 1
   }
 
   private checkOwner(what: string): void {

@@ -1,7 +1,6 @@
-import type { Operation, OperationSource } from '@curio/kernel'
+import { MUST_WAIT, type Operation, type OperationSource, WaitQueue } from '@curio/kernel'
 import { toOperation } from './internal/operation.js'
 import { checkCount } from './internal/validate.js'
-import { WAIT, WaiterList } from './internal/waiters.js'
 
 /**
  * A counter of permits. `acquire` takes one (waiting while there are none), `release` gives
@@ -14,7 +13,7 @@ import { WAIT, WaiterList } from './internal/waiters.js'
  */
 export class Semaphore {
   private count: number
-  private readonly waiters = new WaiterList<void>()
+  private readonly waiters = new WaitQueue()
 
   constructor(value = 1) {
     checkCount(value, 0, 'Semaphore(value)')
@@ -31,19 +30,19 @@ export class Semaphore {
     return this.count === 0
   }
 
-  private readonly tryAcquire = (): void | typeof WAIT => {
-    if (this.count === 0) return WAIT
+  private readonly tryAcquire = (): void | typeof MUST_WAIT => {
+    if (this.count === 0) return MUST_WAIT
     this.count--
   }
 
   /** Wait for a permit and take it. */
   acquire(): Operation<void> {
-    return this.waiters.op('SEMA_ACQUIRE', this.tryAcquire)
+    return this.waiters.suspend('SEMA_ACQUIRE', this.tryAcquire)
   }
 
   /** Give a permit back: to the oldest waiter, or to the count. */
   release(): void {
-    if (this.waiters.wakeOne(undefined) === undefined) this.count++
+    if (this.waiters.wake(1) === 0) this.count++
   }
 
   /** Run `op` holding a permit; give it back however `op` ends. */

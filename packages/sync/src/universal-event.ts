@@ -1,11 +1,4 @@
-import type { Operation } from '@curio/kernel'
-import { WAIT, WaiterList } from './internal/waiters.js'
-
-/** Options for waiting from promise code. */
-export interface WaitAsyncOptions {
-  /** Stop waiting when aborted: the promise rejects with the signal's reason. */
-  signal?: AbortSignal
-}
+import { MUST_WAIT, type Operation, type WaitAsyncOptions, WaitQueue } from '@curio/kernel'
 
 /**
  * An `Event` shared with the world outside the kernel: set it from a task, a timer, an event
@@ -20,7 +13,7 @@ export interface WaitAsyncOptions {
  */
 export class UniversalEvent {
   private flag = false
-  private readonly waiters = new WaiterList<void>(true)
+  private readonly waiters = new WaitQueue({ external: true })
 
   /** True while set. */
   isSet(): boolean {
@@ -30,7 +23,7 @@ export class UniversalEvent {
   /** Set the flag and wake every waiter, oldest first. */
   set(): void {
     this.flag = true
-    this.waiters.wakeAll(undefined)
+    this.waiters.wakeAll()
   }
 
   /** Clear the flag. */
@@ -38,16 +31,16 @@ export class UniversalEvent {
     this.flag = false
   }
 
-  private readonly check = (): void | typeof WAIT => (this.flag ? undefined : WAIT)
+  private readonly check = (): void | typeof MUST_WAIT => (this.flag ? undefined : MUST_WAIT)
 
   /** Wait from a task until set. */
   wait(): Operation<void> {
-    return this.waiters.op('UEVENT_WAIT', this.check)
+    return this.waiters.suspend('UEVENT_WAIT', this.check)
   }
 
   /** Wait from promise code until set. */
   waitAsync(options: WaitAsyncOptions = {}): Promise<void> {
     if (this.flag) return Promise.resolve()
-    return this.waiters.waitAsync(options.signal)
+    return this.waiters.waitAsync(options)
   }
 }

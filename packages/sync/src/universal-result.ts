@@ -1,6 +1,4 @@
-import type { Operation } from '@curio/kernel'
-import { WAIT, WaiterList } from './internal/waiters.js'
-import type { WaitAsyncOptions } from './universal-event.js'
+import { MUST_WAIT, type Operation, type WaitAsyncOptions, WaitQueue } from '@curio/kernel'
 
 /**
  * A `Result` shared with the world outside the kernel: set it from anywhere (a task, a
@@ -16,8 +14,8 @@ import type { WaitAsyncOptions } from './universal-event.js'
 export class UniversalResult<T> {
   private state: 0 | 1 | 2 = 0
   private outcome: unknown = undefined
-  private readonly waiters = new WaiterList<void>(true)
-  private readonly check = (): void | typeof WAIT => (this.state === 0 ? WAIT : undefined)
+  private readonly waiters = new WaitQueue({ external: true })
+  private readonly check = (): void | typeof MUST_WAIT => (this.state === 0 ? MUST_WAIT : undefined)
 
   /** True once a value or an exception was set. */
   isSet(): boolean {
@@ -36,13 +34,13 @@ export class UniversalResult<T> {
 
   /** Wait from a task; return the value or throw the exception. */
   *unwrap(): Operation<T> {
-    yield* this.waiters.op('URESULT_WAIT', this.check)
+    yield* this.waiters.suspend('URESULT_WAIT', this.check)
     return this.take()
   }
 
   /** Wait from promise code; resolve with the value or reject with the exception. */
   async unwrapAsync(options: WaitAsyncOptions = {}): Promise<T> {
-    if (this.state === 0) await this.waiters.waitAsync(options.signal)
+    if (this.state === 0) await this.waiters.waitAsync(options)
     return this.take()
   }
 
@@ -55,6 +53,6 @@ export class UniversalResult<T> {
     if (this.state !== 0) throw new Error(`UniversalResult.${what}(): the result is already set`)
     this.state = state
     this.outcome = outcome
-    this.waiters.wakeAll(undefined)
+    this.waiters.wakeAll()
   }
 }
