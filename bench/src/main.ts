@@ -10,6 +10,7 @@ const areas: Record<string, () => Promise<{ area: Area }>> = {
   kernel: () => import('./kernel.bench.js'),
   'sync-queue': () => import('./sync-queue.bench.js'),
   workers: () => import('./workers.bench.js'),
+  echo: () => import('./echo.bench.js'),
 }
 
 function parse(argv: string[]): { names: string[]; settings: RunSettings } {

@@ -1,0 +1,146 @@
+/**
+ * The echo servers the benchmark compares, each started on 127.0.0.1 with a free port and
+ * stopped after its run. All set TCP_NODELAY, as curio does for every socket it creates.
+ */
+import { type ChildProcess, spawn as spawnProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer, type Socket as NetSocket } from 'node:net'
+import { runServer, type Socket, tcpServerSocket } from '@curio/io'
+import { awaitPromise, type Operation, run, spawn } from '@curio/kernel'
+import { createSignal, each, run as effectionRun, spawn as effectionSpawn, until } from 'effection'
+import { buildC } from './loadgen.js'
+
+/** A running echo server. */
+export interface EchoServer {
+  port: number
+  stop(): Promise<void>
+}
+
+// ---- curio -----------------------------------------------------------------------------
+
+/** Curio's README echo handler: recv and sendall. */
+function* socketEcho(client: Socket): Operation<void> {
+  for (;;) {
+    const data = yield* client.recv(65536)
+    if (data.length === 0) return
+    yield* client.sendall(data)
+  }
+}
+
+/** The same over a stream, a line at a time. */
+function* streamEcho(client: Socket): Operation<void> {
+  const stream = client.asStream()
+  for (;;) {
+    const line = yield* stream.readline()
+    if (line.length === 0) return
+    yield* stream.write(line)
+  }
+}
+
+function curioServer(handler: (client: Socket) => Operation<void>): Promise<EchoServer> {
+  return new Promise((resolve, reject) => {
+    let stop!: () => void
+    const stopped = new Promise<void>((r) => (stop = r))
+    const done = run(function* () {
+      const sock = tcpServerSocket('127.0.0.1', 0, { backlog: 1024 })
+      const server = yield* spawn(runServer(sock, handler))
+      resolve({
+        port: (sock.getsockname() as [string, number])[1],
+        stop: () => {
+          stop()
+          return done
+        },
+      })
+      yield* awaitPromise(stopped)
+      yield* server.cancel()
+    })
+    done.catch(reject)
+  })
+}
+
+export const curioSocketServer = () => curioServer(socketEcho)
+export const curioStreamServer = () => curioServer(streamEcho)
+
+// ---- plain Node ------------------------------------------------------------------------
+
+function nodeServer(onConnection: (sock: NetSocket) => void): Promise<EchoServer> {
+  const server = createServer({ noDelay: true }, onConnection)
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      resolve({
+        port: (server.address() as { port: number }).port,
+        stop: () => new Promise<void>((r) => server.close(() => r())),
+      })
+    })
+  })
+}
+
+/** Raw `net` callbacks: the fastest Node gets. */
+export const nodeNetServer = () => nodeServer((sock) => sock.on('data', (data) => sock.write(data)))
+
+/** Async iteration over the socket, awaiting 'drain' when write says so. */
+export const nodeAsyncIterServer = () =>
+  nodeServer(async (sock) => {
+    try {
+      for await (const chunk of sock) if (!sock.write(chunk)) await once(sock, 'drain')
+    } catch {
+      // the client went away
+    }
+    sock.end()
+  })
+
+// ---- Effection 4 -----------------------------------------------------------------------
+
+/** Effection has no socket library: events become a signal stream, one task per connection. */
+export function effectionServer(): Promise<EchoServer> {
+  const server = createServer({ noDelay: true, pauseOnConnect: true })
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const task = effectionRun(function* () {
+        const connections = createSignal<NetSocket, void>()
+        server.on('connection', connections.send)
+        for (const sock of yield* each(connections)) {
+          yield* effectionSpawn(function* () {
+            const chunks = createSignal<Buffer, void>()
+            sock.on('data', chunks.send)
+            sock.on('end', () => chunks.close())
+            sock.on('error', () => chunks.close())
+            const subscription = yield* chunks
+            sock.resume()
+            for (let next = yield* subscription.next(); !next.done; next = yield* subscription.next()) {
+              if (!sock.write(next.value)) yield* until(once(sock, 'drain'))
+            }
+            sock.end()
+          })
+          yield* each.next()
+        }
+      })
+      resolve({
+        port: (server.address() as { port: number }).port,
+        stop: async () => {
+          await task.halt()
+          await new Promise<void>((r) => server.close(() => r()))
+        },
+      })
+    })
+  })
+}
+
+// ---- C epoll: the ceiling --------------------------------------------------------------
+
+const cServer = buildC('epoll-echo')
+
+/** True when a C compiler built the epoll server (else its row is left out). */
+export const haveC = cServer !== undefined
+
+export async function cEpollServer(): Promise<EchoServer> {
+  const child: ChildProcess = spawnProcess(cServer!, [], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer]
+  return {
+    port: Number(line.toString().trim()),
+    stop: async () => {
+      child.kill()
+      await once(child, 'exit')
+    },
+  }
+}
