@@ -89,6 +89,9 @@ export class Connection {
   }
 
   private readonly onClose = (): void => {
+    // Nothing more can arrive: without an error, that is end of stream even if Node never
+    // emitted 'end' (a socket destroyed locally, say), so no reader waits for ever.
+    this.eof = true
     this.readers.wakeAll()
     this.writers.wakeAll()
   }
