@@ -99,35 +99,50 @@ function fullGc(): void {
   gc()
 }
 
-async function timeOnce(impl: Impl, n: number): Promise<number> {
-  const start = performance.now()
-  await impl(n)
-  return (performance.now() - start) / 1000
+interface Runner {
+  impl: string
+  n: number
+  fn: Impl
+  samples: number[]
+  /** Milliseconds its timed runs took so far, against the budget. */
+  spent: number
+}
+
+function runner(impl: string, entry: Impl | SizedImpl, n: number): Runner {
+  const fn = typeof entry === 'function' ? entry : entry.run
+  return { impl, n: typeof entry === 'function' ? n : entry.n, fn, samples: [], spent: 0 }
 }
 
 /**
- * Measure one implementation: a warm-up run at a tenth of `n` (the JIT, one-time growth of
- * pools), then up to `reps` runs, fewer once they took the time budget. Time: the best run,
- * the one least disturbed by the rest of the machine. Heap: the median.
+ * Measure a row's implementations side by side: each first runs once at a tenth of its `n`
+ * (warm-up: the JIT, one-time growth of pools), then the repetitions go round the
+ * implementations in turn, so a burst of load from the rest of the machine hits them alike.
+ * An implementation stops repeating once its runs took the time budget. Time: the best run,
+ * the one least disturbed. Heap: the median.
  */
-async function measure(
-  fn: Impl,
-  impl: string,
-  n: number,
+async function measureAll(
+  runners: Runner[],
   heap: boolean,
-  settings: RunSettings,
-): Promise<Measured> {
-  const samples: number[] = []
-  await fn(Math.ceil(n / 10))
-  const started = performance.now()
-  for (let i = 0; i < settings.reps; i++) {
-    if (heap) samples.push(Number(await fn(n)) / n)
-    else samples.push((await timeOnce(fn, n)) / n)
-    if (performance.now() - started > settings.budgetMs) break
+  reps: number,
+  budgetMs: number,
+): Promise<Measured[]> {
+  for (const r of runners) await r.fn(Math.ceil(r.n / 10))
+  for (let i = 0; i < reps; i++) {
+    for (const r of runners) {
+      if (i > 0 && r.spent > budgetMs) continue
+      // Start each run on a clean heap: the garbage of the previous one is not its cost.
+      if (typeof gc === 'function') gc()
+      const start = performance.now()
+      const bytes = await r.fn(r.n)
+      const ms = performance.now() - start
+      r.spent += ms
+      r.samples.push(heap ? Number(bytes) / r.n : ms / 1000 / r.n)
+    }
   }
-  samples.sort((a, b) => a - b)
-  const perItem = heap ? samples[samples.length >> 1]! : samples[0]!
-  return { impl, n, perItem }
+  return runners.map((r) => {
+    const sorted = [...r.samples].sort((a, b) => a - b)
+    return { impl: r.impl, n: r.n, perItem: heap ? sorted[sorted.length >> 1]! : sorted[0]! }
+  })
 }
 
 // ---- formatting ----------------------------------------------------------------------------
@@ -248,20 +263,19 @@ export async function runAreas(areas: Area[], settings: RunSettings): Promise<nu
       )
       if (names.length === 0) continue
       const heap = row.kind === 'heap'
-      const results: Measured[] = []
-      for (const impl of names) {
-        const entry = row.impls[impl]!
-        const [fn, n] = typeof entry === 'function' ? [entry, row.n] : [entry.run, entry.n]
-        process.stderr.write(`  ${area.name}: ${row.name} ${impl} n=${count(n)}\n`)
-        results.push(await measure(fn, impl, n, heap, settings))
-      }
+      const runners = names.map((impl) => runner(impl, row.impls[impl]!, row.n))
+      process.stderr.write(
+        `  ${area.name}: ${row.name}: ${runners.map((r) => `${r.impl} n=${count(r.n)}`).join(', ')}\n`,
+      )
+      const results = await measureAll(runners, heap, settings.reps, settings.budgetMs)
       let small: Measured | undefined
       const subject = Object.keys(row.impls)[0]!
-      const entry = row.impls[subject]!
-      if (row.scaling !== undefined && names[0] === subject && typeof entry === 'function') {
-        process.stderr.write(`  ${area.name}: ${row.name} ${subject} n=${count(row.scaling.n)}\n`)
+      if (row.scaling !== undefined && names[0] === subject) {
+        const r = runner(subject, row.impls[subject]!, row.scaling.n)
+        r.n = row.scaling.n
+        process.stderr.write(`  ${area.name}: ${row.name}: ${subject} n=${count(r.n)}\n`)
         // Smaller runs are noisier: more of them.
-        small = await measure(entry, subject, row.scaling.n, heap, { ...settings, reps: settings.reps * 3 })
+        small = (await measureAll([r], heap, settings.reps * 3, settings.budgetMs))[0]
       }
       groups.push(rowLines(row, results, small))
       if (row.note !== undefined) notes.push(`${row.name}: ${row.note}`)

@@ -4,7 +4,7 @@
  * called per task.
  */
 import * as curio from '@curio/kernel'
-import { type Operation, type Task, WaitQueue } from '@curio/kernel'
+import { MUST_WAIT, type Operation, type Task, WaitQueue } from '@curio/kernel'
 import { Effect, Fiber, Queue } from 'effect'
 import * as effection from 'effection'
 import { type Area, heapMark, heapSince, type Row } from './harness.js'
@@ -90,6 +90,58 @@ function* pingPong(messages: number): Operation<void> {
   const pong = new Mailbox<number>()
   const a = yield* curio.spawn(pinger(ping, pong, messages / 2))
   const b = yield* curio.spawn(ponger(ping, pong, messages / 2))
+  yield* a.join()
+  yield* b.join()
+}
+
+/**
+ * The same mailbox with the WaitQueue's hand-over: `put` gives the value straight to a waiting
+ * taker (`wake(1, value)`), and `take` is one operation object (`suspend(state, attempt)`),
+ * no generator per call: how @curio/queue and @curio/sync are built.
+ */
+class HandOverMailbox<T> {
+  private value: T | undefined = undefined
+  private full = false
+  private readonly takers = new WaitQueue<T>()
+  private readonly attempt = (): T | typeof MUST_WAIT => {
+    if (!this.full) return MUST_WAIT
+    this.full = false
+    return this.value as T
+  }
+
+  put(value: T): void {
+    if (this.takers.wake(1, value) === 0) {
+      this.value = value
+      this.full = true
+    }
+  }
+
+  take(): Operation<T> {
+    return this.takers.suspend('MAILBOX', this.attempt)
+  }
+}
+
+interface Box<T> {
+  put(value: T): void
+  take(): Operation<T>
+}
+
+function* boxPinger(ping: Box<number>, pong: Box<number>, rounds: number): Operation<void> {
+  for (let i = 0; i < rounds; i++) {
+    ping.put(i)
+    yield* pong.take()
+  }
+}
+
+function* boxPonger(ping: Box<number>, pong: Box<number>, rounds: number): Operation<void> {
+  for (let i = 0; i < rounds; i++) pong.put(yield* ping.take())
+}
+
+function* handOverPingPong(messages: number): Operation<void> {
+  const ping = new HandOverMailbox<number>()
+  const pong = new HandOverMailbox<number>()
+  const a = yield* curio.spawn(boxPinger(ping, pong, messages / 2))
+  const b = yield* curio.spawn(boxPonger(ping, pong, messages / 2))
   yield* a.join()
   yield* b.join()
 }
@@ -395,6 +447,16 @@ const rows: Row[] = [
     note:
       'two tasks hand a number back and forth: curio a one-slot mailbox on WaitQueue, promise the ' +
       'same with a stored resolver, Effection createQueue, Effect Queue.unbounded.',
+  },
+  {
+    name: 'ping-pong, hand-over',
+    n: 200_000,
+    unit: 'msg',
+    impls: { curio: (n) => curio.run(handOverPingPong(n)), promise: promisePingPong },
+    targets: [{ vs: 'promise', min: 0.8, stretch: 1 }],
+    note:
+      'the same, with the mailbox on WaitQueue.wake(1, value) and suspend(state, attempt): no ' +
+      'generator per take (the shape of @curio/queue); against the same promise mailbox.',
   },
   {
     name: 'sleep(0)',
