@@ -1,8 +1,7 @@
-import type { Operation } from '@curio/kernel'
+import { MUST_WAIT, type Operation, WaitQueue } from '@curio/kernel'
 import { QueueClosed, QueueEmpty, QueueFull } from './errors.js'
 import { Fifo, type Storage } from './internal/storage.js'
 import { checkCount } from './internal/validate.js'
-import { WAIT, WaiterList, type WaitOperation } from './internal/waiters.js'
 
 /**
  * A FIFO queue between tasks, unbounded (`maxsize` 0, the default) or bounded. Blocked getters
@@ -21,31 +20,38 @@ export class Queue<T> {
   readonly maxsize: number
   /** @internal the items; subclasses pick the order */
   protected items: Storage<T> = new Fifo<T>()
-  private readonly getters: WaiterList<T>
-  private readonly putters: WaiterList<void>
-  private readonly joiners: WaiterList<void>
+  /** Blocked getters, handed an item when one arrives. */
+  private readonly getters: WaitQueue<T>
+  /** Blocked putters, woken with `true` when a slot is theirs. */
+  private readonly putters: WaitQueue<boolean>
+  private readonly joiners: WaitQueue
+  /**
+   * Slots given to woken putters whose item is not in yet (they add it when they run).
+   *
+   * Discussion: the kernel's WaitQueue hands a value to the waiter it wakes but cannot hand
+   * the waiter's item back, so a freed slot is reserved for the oldest putter instead: the
+   * queue counts as full until it has put, and nobody else can take the slot meanwhile.
+   */
+  private reserved = 0
   /** Items put and not yet marked done. */
   private unfinished = 0
   private shut = false
 
-  private readonly tryPut = (op: WaitOperation<void>): void | typeof WAIT =>
-    this.offer(op.data as T) ? undefined : WAIT
-
-  private readonly tryGet = (): T | typeof WAIT => {
+  private readonly tryGet = (): T | typeof MUST_WAIT => {
     if (this.items.length > 0) return this.take()
-    if (this.shut) throw new QueueClosed()
-    return WAIT
+    if (this.shut && this.reserved === 0) throw new QueueClosed()
+    return MUST_WAIT
   }
 
-  private readonly isDone = (): void | typeof WAIT => (this.unfinished === 0 ? undefined : WAIT)
+  private readonly isDone = (): void | typeof MUST_WAIT => (this.unfinished === 0 ? undefined : MUST_WAIT)
 
   constructor(maxsize = 0) {
     checkCount(maxsize, 0, `${new.target.name}(maxsize)`)
     this.maxsize = maxsize
-    const external = this.externalWaits
-    this.getters = new WaiterList<T>(external)
-    this.putters = new WaiterList<void>(external)
-    this.joiners = new WaiterList<void>(external)
+    const options = { external: this.externalWaits }
+    this.getters = new WaitQueue<T>(options)
+    this.putters = new WaitQueue<boolean>(options)
+    this.joiners = new WaitQueue(options)
   }
 
   /** @internal true for queues shared with the outside world: task waits then hold a virtual clock */
@@ -63,9 +69,9 @@ export class Queue<T> {
     return this.items.length === 0
   }
 
-  /** True when bounded and holding `maxsize` items. */
+  /** True when bounded and holding (or promised to blocked putters) `maxsize` items. */
   full(): boolean {
-    return this.maxsize > 0 && this.items.length >= this.maxsize
+    return this.maxsize > 0 && this.items.length + this.reserved >= this.maxsize
   }
 
   /** True once `close()` was called. */
@@ -75,7 +81,13 @@ export class Queue<T> {
 
   /** Add an item, waiting while the queue is full. Throws `QueueClosed` once closed. */
   put(item: T): Operation<void> {
-    return this.putters.op('QUEUE_PUT', this.tryPut, item)
+    if (this.maxsize === 0) {
+      // Never full: one trap, no generator.
+      return (this.putters as WaitQueue<unknown> as WaitQueue<void>).suspend('QUEUE_PUT', () => {
+        this.offer(item)
+      })
+    }
+    return this.putBounded(item)
   }
 
   /** Add an item now; throws `QueueFull` when full, `QueueClosed` once closed. */
@@ -85,25 +97,26 @@ export class Queue<T> {
 
   /** Take the next item, waiting while the queue is empty. Throws `QueueClosed` once closed and drained. */
   get(): Operation<T> {
-    return this.getters.op('QUEUE_GET', this.tryGet)
+    return this.getters.suspend('QUEUE_GET', this.tryGet)
   }
 
   /** Take the next item now; throws `QueueEmpty` when empty, `QueueClosed` once closed and drained. */
   getNowait(): T {
     if (this.items.length > 0) return this.take()
-    throw this.shut ? new QueueClosed() : new QueueEmpty()
+    throw this.shut && this.reserved === 0 ? new QueueClosed() : new QueueEmpty()
   }
 
   /** Wait until every item put has been marked done with `taskDone()`. */
   join(): Operation<void> {
-    return this.joiners.op('QUEUE_JOIN', this.isDone)
+    return this.joiners.suspend('QUEUE_JOIN', this.isDone)
   }
 
   /** Mark one item got earlier as processed; throws if called more often than items were put. */
   taskDone(): void {
-    if (this.unfinished === 0)
+    if (this.unfinished === 0) {
       throw new Error(`${this.constructor.name}.taskDone() called more times than items were put`)
-    if (--this.unfinished === 0) this.joiners.wakeAll(undefined)
+    }
+    if (--this.unfinished === 0) this.joiners.wakeAll()
   }
 
   /** Close it: blocked getters and putters get `QueueClosed`; items already in it can still be got. */
@@ -122,46 +135,67 @@ export class Queue<T> {
     } catch (error) {
       return Promise.reject(error)
     }
-    return this.putters.waitAsync(signal, item)
+    return this.putters.waitAsync({ signal }).then(() => this.putReserved(item))
   }
 
   /** @internal `UniversalQueue.getAsync` */
   protected _getAsync(signal: AbortSignal | undefined): Promise<T> {
-    if (this.items.length > 0) return Promise.resolve(this.take())
-    if (this.shut) return Promise.reject(new QueueClosed())
-    return this.getters.waitAsync(signal)
+    try {
+      const item = this.tryGet()
+      if (item !== MUST_WAIT) return Promise.resolve(item)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    return this.getters.waitAsync({ signal })
   }
 
   /** @internal `UniversalQueue.joinAsync` */
   protected _joinAsync(signal: AbortSignal | undefined): Promise<void> {
     if (this.unfinished === 0) return Promise.resolve()
-    return this.joiners.waitAsync(signal)
+    return this.joiners.waitAsync({ signal })
   }
 
-  /** Put without waiting: hand to a blocked getter, else store if there is room. */
+  private *putBounded(item: T): Operation<void> {
+    const mine = yield* this.putters.suspend('QUEUE_PUT', () => (this.offer(item) ? false : MUST_WAIT))
+    // Woken with a reserved slot; a cancellation that arrived since is still pending.
+    if (mine) this.putReserved(item)
+  }
+
+  /** Put without waiting if there is room (false when full); throws once closed. */
   private offer(item: T): boolean {
     if (this.shut) throw new QueueClosed()
-    // Getters wait only on an empty queue; handing straight over keeps their FIFO order.
-    if (this.items.length === 0 && !this.getters.empty && this.getters.wakeOne(item) !== undefined) {
-      this.unfinished++
-      return true
-    }
-    if (this.maxsize > 0 && this.items.length >= this.maxsize) return false
-    this.items.push(item)
-    this.unfinished++
+    if (this.maxsize > 0 && this.items.length + this.reserved >= this.maxsize) return false
+    this.store(item)
     return true
+  }
+
+  /** A woken putter puts the item its slot was reserved for. */
+  private putReserved(item: T): void {
+    this.reserved--
+    this.store(item)
+    this.refill()
+  }
+
+  /** Hand the item to the oldest blocked getter, else keep it. */
+  private store(item: T): void {
+    this.unfinished++
+    // Getters wait only on an empty queue; handing straight over keeps their FIFO order.
+    if (this.items.length === 0 && this.getters.length > 0 && this.getters.wake(1, item) === 1) return
+    this.items.push(item)
   }
 
   /** Remove the next item; the freed slot goes to the oldest blocked putter. */
   private take(): T {
     const item = this.items.take()
-    if (!this.putters.empty) {
-      const putter = this.putters.wakeOne(undefined)
-      if (putter !== undefined) {
-        this.items.push(putter.data as T)
-        this.unfinished++
-      }
-    }
+    this.refill()
     return item
+  }
+
+  /** Give free slots to blocked putters, oldest first. */
+  private refill(): void {
+    while (this.putters.length > 0 && this.items.length + this.reserved < this.maxsize) {
+      if (this.putters.wake(1, true) === 0) break
+      this.reserved++
+    }
   }
 }
