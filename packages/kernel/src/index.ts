@@ -6,6 +6,8 @@ export {
   setCancellation,
 } from './cancellation.js'
 export { getCurrentTask } from './current.js'
+export type { TraceOptions } from './debug.js'
+export { logcrash, longblock, schedtrace, timeoutLeft, traptrace } from './debug.js'
 export {
   CancelledError,
   CurioError,

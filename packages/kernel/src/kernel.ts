@@ -121,6 +121,21 @@ export class Kernel {
   }
 
   /**
+   * Create a task from outside any task: for an activation that runs its own task (a
+   * monitor's server) or for code embedding the kernel. It starts with the kernel's current or
+   * next run, has no parent, and is cancelled at shutdown like any other task.
+   */
+  spawn<T>(source: OperationSource<T>, options: SpawnOptions = {}): Task<T> {
+    const task = this.spawnTask(
+      toOperation(source, 'spawn'),
+      { name: options.name ?? sourceName(source) ?? 'task', daemon: options.daemon ?? false },
+      undefined,
+    )
+    if (!this.running) this.schedule()
+    return task
+  }
+
+  /**
    * Run `main` as a task until it ends; resolve with its value or reject with its exception.
    * With `shutdown` (default) every task still alive is then cancelled, newest first.
    */
