@@ -41,6 +41,11 @@ interface Waiter {
  * curio tasks. Each worker runs one call at a time; more calls wait in FIFO order. Cancelling
  * or timing out a call kills its worker (the only way to stop running JavaScript), and the
  * pool starts another when one is needed.
+ *
+ * @example
+ * const pool = new WorkerPool({ kind: 'process', size: 2 })
+ * const n = yield* pool.run((a: number, b: number) => a * b, 6, 7) // 42, computed in a child process
+ * yield* awaitPromise(pool.close())
  */
 export class WorkerPool {
   readonly kind: 'thread' | 'process'

@@ -1,5 +1,7 @@
+import { run } from '@curio/kernel'
 import { describe, expect, it } from 'vitest'
 import { workerExecArgv } from '../src/exec-argv.js'
+import { testPool } from './helpers.js'
 
 describe('a process worker gets the parent execArgv minus what would re-run or re-test it', () => {
   it('drops -e/-p/--eval/--print with their code, and --input-type', () => {
@@ -31,5 +33,18 @@ describe('a process worker gets the parent execArgv minus what would re-run or r
       '--conditions=@curio/source',
       '--enable-source-maps',
     ])
+  })
+})
+
+describe('what a process worker actually runs with', () => {
+  const given = testPool('process', { execArgv: ['--max-old-space-size=64'] })
+  const inherited = testPool('process')
+
+  it('the pool execArgv when given, else the filtered parent execArgv', async () => {
+    const [mine, parents] = await run(function* () {
+      return [yield* given.run(() => process.execArgv), yield* inherited.run(() => process.execArgv)]
+    })
+    expect(mine).toEqual(['--max-old-space-size=64'])
+    expect(parents).toEqual(workerExecArgv(process.execArgv))
   })
 })
