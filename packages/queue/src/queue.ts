@@ -6,7 +6,7 @@ import { checkCount } from './internal/validate.js'
 /**
  * A FIFO queue between tasks, unbounded (`maxsize` 0, the default) or bounded. Blocked getters
  * and putters are served in FIFO order with no barging: an item put while a getter waits goes
- * to that getter, and a slot freed while a putter waits takes that putter's item. A getter or
+ * to that getter, and a slot freed while a putter waits is reserved for that putter. A getter or
  * putter cancelled while waiting takes or leaves nothing. `close()` ends it: blocked callers
  * get `QueueClosed`, later `put`s throw it, `get` drains what is left and then throws it.
  *

@@ -167,6 +167,22 @@ describe('Queue', () => {
     })
   })
 
+  it('a putter handed a slot just before close() still puts its item, and a get waits for it', async () => {
+    await vrun(function* () {
+      const q = new Queue<string>(1)
+      q.putNowait('a')
+      const putter = yield* spawn(q.put('b'))
+      yield* settle()
+      expect(q.getNowait()).toBe('a') // the freed slot is now the putter's
+      q.close()
+      expect(() => q.getNowait()).toThrow(QueueEmpty) // 'b' is on its way
+      const getter = yield* spawn(q.get())
+      yield* putter.join()
+      expect(yield* getter.join()).toBe('b')
+      expect(() => q.getNowait()).toThrow(QueueClosed)
+    })
+  })
+
   it('after close: put throws, get drains what is left then throws', async () => {
     await vrun(function* () {
       const q = new Queue<number>()
