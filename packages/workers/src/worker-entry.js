@@ -16,6 +16,11 @@ const post = port ? (message) => port.postMessage(message) : (message) => proces
 
 /** Sourced functions get `require`, resolved from the working directory, as CommonJS code would. */
 const require = createRequire(pathToFileURL(`${process.cwd()}/`))
+/**
+ * esbuild's `keepNames` (on in tsx, which many run TypeScript with) puts `__name(fn, 'fn')`
+ * calls inside function bodies; a function sent by source needs the helper where it lands.
+ */
+const keepName = (target, value) => Object.defineProperty(target, 'name', { value, configurable: true })
 const compiled = new Map()
 const modules = new Map()
 
@@ -27,7 +32,7 @@ function compile(id, source) {
   let fn = compiled.get(id)
   if (fn === undefined) {
     if (source === undefined) throw new Error(`worker lost function ${id}: it was never sent`)
-    fn = new Function('require', `"use strict"; return (${source})`)(require)
+    fn = new Function('require', '__name', `"use strict"; return (${source})`)(require, keepName)
     compiled.set(id, fn)
   }
   return fn
@@ -99,8 +104,10 @@ function encode(error, depth = 0) {
 function explain(error, sourced) {
   if (sourced && error instanceof ReferenceError && / is not defined$/.test(error.message)) {
     const old = error.message
+    // Read the stack first: V8 formats it lazily, from the message as it is when first read.
+    const stack = error.stack
     error.message = old + SENT_BY_SOURCE
-    if (typeof error.stack === 'string') error.stack = error.stack.replace(old, error.message)
+    if (typeof stack === 'string') error.stack = stack.replace(old, error.message)
   }
   return error
 }

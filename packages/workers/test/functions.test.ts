@@ -5,6 +5,8 @@ import { kinds, testPool } from './helpers.js'
 
 const math = new URL('./fixtures/math.mjs', import.meta.url)
 const outer = 10
+/** Only in workers: the helper esbuild's keepNames calls. */
+declare const __name: (target: unknown, name: string) => void
 
 describe.each(kinds)('%s pool: what can be sent', (kind) => {
   const pool = testPool(kind)
@@ -16,7 +18,18 @@ describe.each(kinds)('%s pool: what can be sent', (kind) => {
     expect(error).toBeInstanceOf(ReferenceError)
     expect(error.message).toMatch(/outer is not defined/)
     expect(error.message).toMatch(/sent by source/)
-    expect(error.stack).toMatch(/sent by source/)
+    expect(error.stack.split('sent by source')).toHaveLength(2)
+  })
+
+  it("provides esbuild's __name helper, which tsx (keepNames) puts inside function bodies", async () => {
+    const renamed = await run(function* () {
+      return yield* pool.run(() => {
+        const f = () => 1
+        __name(f, 'renamed')
+        return f.name
+      })
+    })
+    expect(renamed).toBe('renamed')
   })
 
   it('runs a method written in shorthand, and gives sourced functions require()', async () => {
