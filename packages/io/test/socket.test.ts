@@ -177,3 +177,34 @@ describe('Socket', () => {
     })
   })
 })
+
+describe('addresses', () => {
+  it('openConnection binds the source address it is given', async () => {
+    await run(function* () {
+      using server = socket(AF_INET, SOCK_STREAM)
+      server.bind(['127.0.0.1', 0])
+      server.listen()
+      const [, port] = server.getsockname() as [string, number]
+      using client = yield* openConnection('127.0.0.1', port, { sourceAddr: ['127.0.0.2', 0] })
+      const [conn, addr] = yield* server.accept()
+      using _ = conn
+      expect(addr[0]).toBe('127.0.0.2')
+      expect(client.getsockname()).toEqual(addr)
+    })
+  })
+
+  it('an AF_INET6 socket bound to "" listens on :: and accepts IPv6 clients', async () => {
+    await run(function* () {
+      using server = socket(AF_INET6, SOCK_STREAM)
+      server.bind(['', 0])
+      server.listen()
+      const [host, port] = server.getsockname() as [string, number]
+      expect(host).toBe('::')
+      using client = yield* openConnection('::1', port)
+      const [conn, addr] = yield* server.accept()
+      using _ = conn
+      expect(addr[0]).toBe('::1')
+      expect(client.family).toBe(AF_INET6)
+    })
+  })
+})

@@ -1,5 +1,5 @@
 import type { Socket as NetSocket } from 'node:net'
-import { awaitPromise, type Operation, run } from '@curio/kernel'
+import { awaitPromise, ignoreAfter, type Operation, run } from '@curio/kernel'
 import { describe, expect, it } from 'vitest'
 import { IncompleteRead, openConnection, type SocketStream } from '../src/index.js'
 import { closeServer, expectThrow, nodeServer, readAll } from './helpers.js'
@@ -108,6 +108,23 @@ describe('SocketStream', () => {
         stream.close()
         expect(yield* expectThrow(stream.readline())).toMatchObject({ code: 'EBADF' })
         expect(yield* expectThrow(stream.write(Buffer.from('x')))).toMatchObject({ code: 'EBADF' })
+      },
+    )
+  })
+})
+
+describe('SocketStream cancellation', () => {
+  it('a timed-out readlines has taken nothing: the next one returns every line', async () => {
+    let finish = () => {}
+    await withPeer(
+      (s) => {
+        s.write('a\nb')
+        finish = () => s.end('\nc')
+      },
+      function* (stream) {
+        expect(yield* ignoreAfter(20, stream.readlines(), { timeoutResult: 'timeout' })).toBe('timeout')
+        finish()
+        expect((yield* stream.readlines()).map(String)).toEqual(['a\n', 'b\n', 'c'])
       },
     )
   })
