@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// curio-monitor: connect to a curio program's monitor (`new Monitor()` in its activations)
+// and relay this terminal to it: type `help` for the commands.
+import { connect } from 'node:net'
+
+const usage = 'usage: curio-monitor [-H HOST] [-p PORT] [HOST:PORT]   (default 127.0.0.1:48802)'
+
+function parse(argv) {
+  let host = '127.0.0.1'
+  let port = 48802
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    if (arg === '-h' || arg === '--help') {
+      console.log(usage)
+      process.exit(0)
+    } else if (arg === '-H' || arg === '--host') host = argv[++i] ?? host
+    else if (arg === '-p' || arg === '--port') port = Number(argv[++i])
+    else if (/^[^-].*:\d+$/.test(arg)) {
+      const at = arg.lastIndexOf(':')
+      host = arg.slice(0, at)
+      port = Number(arg.slice(at + 1))
+    } else if (/^\d+$/.test(arg)) port = Number(arg)
+    else {
+      console.error(`curio-monitor: unexpected argument ${arg}\n${usage}`)
+      process.exit(2)
+    }
+  }
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+    console.error(`curio-monitor: bad port\n${usage}`)
+    process.exit(2)
+  }
+  return { host, port }
+}
+
+const { host, port } = parse(process.argv.slice(2))
+const sock = connect({ host, port })
+sock.on('connect', () => {
+  sock.pipe(process.stdout)
+  // When our input ends (a pipe, or Ctrl-D) we half-close: the monitor answers what it has
+  // read, then closes its side, and we exit.
+  process.stdin.pipe(sock)
+})
+sock.on('error', (error) => {
+  console.error(`curio-monitor: ${host}:${port}: ${error.message}`)
+  process.exitCode = 1
+})
+sock.on('close', () => process.exit())
