@@ -1,6 +1,6 @@
 // An echo client: connects, sends each message as a line, and prints what comes back.
 // Run: node --conditions=@curio/source --import tsx examples/echo-client.ts [port] [messages...]
-import { openConnection } from '@curio/io'
+import { openConnection, SHUT_WR } from '@curio/io'
 import { type Operation, run } from '@curio/kernel'
 import { isMain } from './is-main.js'
 
@@ -15,6 +15,9 @@ export function* talk(name: string, host: string, port: number, messages: string
     console.log(`${name}: sent ${JSON.stringify(message)}, got back ${JSON.stringify(answer)}`)
     answers.push(answer)
   }
+  // Close politely: FIN first, then wait for the server's own close (end of stream).
+  sock.shutdown(SHUT_WR)
+  if ((yield* sock.recv(100)).length === 0) console.log(`${name}: done, the server closed its side`)
   return answers
 }
 

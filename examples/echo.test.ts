@@ -26,6 +26,8 @@ it('demo.ts: three clients get their echoes, then the process exits by itself', 
     'cyd: sent "bye", got back "bye"',
   ])
   expect(lines.filter((l) => l.startsWith('Connection from'))).toHaveLength(3)
+  expect(lines.filter((l) => l === 'Connection closed')).toHaveLength(3)
+  expect(lines.filter((l) => l.endsWith(': done, the server closed its side'))).toHaveLength(3)
   expect(lines.at(-1)).toBe('demo finished; nothing left running')
 })
 
