@@ -36,6 +36,8 @@ function echo(start: () => Promise<EchoServer>, size: number): Impl {
   }
 }
 
+const note = `server in the bench process (one core); load generator: ${loadgenKind} in its own process; TCP_NODELAY on every server`
+
 function rows(size: number): Row[] {
   const baselines = {
     'node net': echo(nodeNetServer, size),
@@ -50,6 +52,7 @@ function rows(size: number): Row[] {
       unit: 'msg',
       impls: { curio: echo(curioSocketServer, size), ...baselines },
       targets: [{ vs: 'node net', min: 0.9, stretch: 1.0 }],
+      note,
     },
     {
       name: `echo ${size} B x${CONNS} conns, stream readline`,
@@ -57,7 +60,7 @@ function rows(size: number): Row[] {
       unit: 'msg',
       impls: { curio: echo(curioStreamServer, size), 'node net': echo(nodeNetServer, size) },
       targets: [{ vs: 'node net', min: 0.8, stretch: 1.0 }],
-      note: `server in the bench process (one core), load generator: ${loadgenKind} in its own process; TCP_NODELAY on every server`,
+      note,
     },
   ]
 }
