@@ -253,13 +253,15 @@ export class Task<T = unknown> {
   where(): string | undefined {
     const trap = this._blockedOn
     if (trap === undefined) return this.terminated ? undefined : this.state
-    return (trap._site !== undefined ? innermostUserFrame(trap._site) : undefined) ?? trap.describe()
+    return (
+      (trap._site !== undefined ? innermostUserFrame(trap._site.stack ?? '') : undefined) ?? trap.describe()
+    )
   }
 
   /** The chain of user frames it is suspended in, innermost first (debug capture only). */
   traceback(): string[] {
     const site = this._blockedOn?._site
-    return site === undefined ? [] : userFrames(site)
+    return site === undefined ? [] : userFrames(site.stack ?? '')
   }
 
   /** A promise settled with the task's outcome, for code outside the kernel. */
