@@ -31,7 +31,7 @@ export class CalledProcessError extends SubprocessError {
     stderr: Buffer | null = null,
   ) {
     const status = signal !== null ? `died with ${signal}` : `returned non-zero exit status ${returncode}`
-    super(`command '${formatCommand(cmd)}' ${status}`)
+    super(`command "${formatCommand(cmd)}" ${status}`)
     this.cmd = cmd
     this.returncode = returncode
     this.signal = signal
@@ -61,7 +61,7 @@ export class TimeoutExpired extends SubprocessError {
     stderr: Buffer | null,
     cause: TaskTimeout,
   ) {
-    super(`command '${formatCommand(cmd)}' timed out after ${timeout} ms`, { cause })
+    super(`command "${formatCommand(cmd)}" timed out after ${timeout} ms`, { cause })
     this.cmd = cmd
     this.timeout = timeout
     this.stdout = stdout

@@ -43,7 +43,7 @@ describe('run', () => {
     expect(error.returncode).toBe(2)
     expect(error.signal).toBeNull()
     expect(error.stdout.toString()).toBe('partial\n')
-    expect(error.message).toBe("command 'sh -c 'echo partial; exit 2'' returned non-zero exit status 2")
+    expect(error.message).toBe(`command "sh -c 'echo partial; exit 2'" returned non-zero exit status 2`)
   })
 
   it('with check, a signalled child gives CalledProcessError with the signal', async () => {
@@ -51,7 +51,7 @@ describe('run', () => {
     expect(error).toBeInstanceOf(CalledProcessError)
     expect(error.returncode).toBe(-9)
     expect(error.signal).toBe('SIGKILL')
-    expect(error.message).toBe("command 'sh -c 'kill -KILL $$'' died with SIGKILL")
+    expect(error.message).toBe(`command "sh -c 'kill -KILL $$'" died with SIGKILL`)
   })
 
   it('runs a shell command line with shell: true', async () => {
