@@ -49,6 +49,8 @@ export interface Row {
    * most `max` times the one at the smaller `n` (catches anything quadratic).
    */
   scaling?: { n: number; max: number }
+  /** Repetitions after the warm-up, when fewer than the command line's are enough (heap rows). */
+  reps?: number
   /** Note printed under the table, e.g. which baseline primitive was chosen and why. */
   note?: string
 }
@@ -267,7 +269,8 @@ export async function runAreas(areas: Area[], settings: RunSettings): Promise<nu
       process.stderr.write(
         `  ${area.name}: ${row.name}: ${runners.map((r) => `${r.impl} n=${count(r.n)}`).join(', ')}\n`,
       )
-      const results = await measureAll(runners, heap, settings.reps, settings.budgetMs)
+      const reps = Math.min(settings.reps, row.reps ?? settings.reps)
+      const results = await measureAll(runners, heap, reps, settings.budgetMs)
       let small: Measured | undefined
       const subject = Object.keys(row.impls)[0]!
       if (row.scaling !== undefined && names[0] === subject) {
@@ -275,8 +278,11 @@ export async function runAreas(areas: Area[], settings: RunSettings): Promise<nu
         r.n = row.scaling.n
         process.stderr.write(`  ${area.name}: ${row.name}: ${subject} n=${count(r.n)}\n`)
         // Smaller runs are noisier: more of them.
-        small = (await measureAll([r], heap, settings.reps * 3, settings.budgetMs))[0]
+        small = (await measureAll([r], heap, reps * 3, settings.budgetMs))[0]
       }
+      process.stderr.write(
+        `  ${area.name}: ${row.name}: done at ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+      )
       groups.push(rowLines(row, results, small))
       if (row.note !== undefined) notes.push(`${row.name}: ${row.note}`)
     }

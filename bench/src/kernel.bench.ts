@@ -437,7 +437,7 @@ const rows: Row[] = [
       curio: (n) => curio.run(pingPong(n)),
       promise: promisePingPong,
       effection: { n: 50_000, run: (n) => runEffection(() => effectionPingPong(n)) },
-      effect: { n: 20_000, run: (n) => Effect.runPromise(effectPingPong(n)) },
+      effect: { n: 10_000, run: (n) => Effect.runPromise(effectPingPong(n)) },
     },
     targets: [
       { vs: 'promise', min: 0.8, stretch: 1 },
@@ -466,7 +466,7 @@ const rows: Row[] = [
       curio: (n) => curio.run(switches(n)),
       promise: promiseSwitches,
       effection: { n: 10_000, run: (n) => runEffection(() => effectionSwitches(n)) },
-      effect: { n: 100_000, run: (n) => Effect.runPromise(effectSwitches(n)) },
+      effect: { n: 30_000, run: (n) => Effect.runPromise(effectSwitches(n)) },
     },
     note:
       '10k tasks x 100 fair yields. promise: `await null`, the cheapest way for an async ' +
@@ -480,8 +480,8 @@ const rows: Row[] = [
     impls: {
       curio: (n) => curio.run(timeouts(n)),
       promise: promiseTimeouts,
-      effection: { n: 500, run: (n) => runEffection(() => effectionTimeouts(n)) },
-      effect: { n: 3_000, run: (n) => Effect.runPromise(effectTimeouts(n)) },
+      effection: { n: 300, run: (n) => runEffection(() => effectionTimeouts(n)) },
+      effect: { n: 500, run: (n) => Effect.runPromise(effectTimeouts(n)) },
     },
     scaling: { n: 10_000, max: 1.3 },
     note:
@@ -493,11 +493,13 @@ const rows: Row[] = [
     n: 100_000,
     unit: 'task',
     kind: 'heap',
+    // heapUsed after gc() barely moves between runs: one after the warm-up is enough.
+    reps: 1,
     impls: {
       curio: (n) => curio.run(sleepersHeap(n)),
       promise: promiseSleepersHeap,
-      effection: { n: 1_000, run: (n) => runEffection(() => effectionSleepersHeap(n)) },
-      effect: { n: 10_000, run: (n) => Effect.runPromise(effectSleepersHeap(n)) },
+      effection: { n: 500, run: (n) => runEffection(() => effectionSleepersHeap(n)) },
+      effect: { n: 2_000, run: (n) => Effect.runPromise(effectSleepersHeap(n)) },
     },
     targets: [{ max: 450, stretch: 300 }],
     scaling: { n: 10_000, max: 1.3 },

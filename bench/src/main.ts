@@ -11,12 +11,11 @@ const areas: Record<string, () => Promise<{ area: Area }>> = {
   'sync-queue': () => import('./sync-queue.bench.js'),
   workers: () => import('./workers.bench.js'),
   echo: () => import('./echo.bench.js'),
-  debug: () => import('./debug.bench.js'),
 }
 
 function parse(argv: string[]): { names: string[]; settings: RunSettings } {
   const names: string[] = []
-  const settings: RunSettings = { impls: [], rows: [], reps: 5, budgetMs: 3000 }
+  const settings: RunSettings = { impls: [], rows: [], reps: 5, budgetMs: 1500 }
   for (const arg of argv) {
     const [flag, value = ''] = arg.split('=', 2)
     if (flag === '--impl') settings.impls = value.split(',')
