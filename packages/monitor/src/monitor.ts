@@ -75,19 +75,23 @@ export class Monitor implements Activation {
     return this.listening.promise
   }
 
-  /** @internal activation hook */
+  /**
+   * Activation hook: remembers the kernel whose tasks the console shows. A monitor may serve
+   * one `run` after another, but not two kernels at once (they would share its port).
+   */
   activate(kernel: Kernel): void {
-    if (this.kernel !== undefined && this.kernel !== kernel) {
-      throw new Error('a Monitor serves one kernel: make a new Monitor for each')
+    if (this.kernel !== undefined && this.kernel !== kernel && this.server?.terminated === false) {
+      throw new Error('this Monitor is serving another kernel: make a new Monitor for each kernel')
     }
     this.kernel = kernel
   }
 
   /**
-   * @internal activation hook. Discussion: `activate` runs when the kernel is made, before it
-   * runs anything; the server starts with a main task instead (a task with no parent), so a
-   * kernel that runs several mains in turn gets a monitor for each run after shutdown
-   * cancelled the previous one.
+   * Activation hook: a main task was created, so start the console server beside it.
+   *
+   * Discussion: `activate` runs when the kernel is made, before it runs anything; the server
+   * starts with a main task instead (a task with no parent), so a kernel that runs several
+   * mains in turn gets a console for each run after shutdown cancelled the previous one.
    */
   created(task: Task<unknown>): void {
     const kernel = this.kernel

@@ -220,6 +220,21 @@ describe('Monitor', () => {
     expect(String(errors[0]?.[0])).toMatch(/cannot listen on 127\.0\.0\.1:\d+/)
   })
 
+  it('serves one run() after another, but not two kernels at once', async () => {
+    const monitor = new Monitor({ port: 0 })
+    const ports: number[] = []
+    for (let i = 0; i < 2; i++) {
+      await run(
+        function* () {
+          ports.push((yield* awaitPromise(monitor.address())).port)
+          expect(() => new Kernel({ activations: [monitor] })).toThrow(/serving another kernel/)
+        },
+        { activations: [monitor] },
+      )
+    }
+    expect(ports).toHaveLength(2)
+  })
+
   it('takes only valid ports', () => {
     expect(() => new Monitor({ port: 70000 })).toThrow(TypeError)
     expect(() => new Monitor({ port: 1.5 })).toThrow(TypeError)
