@@ -11,6 +11,7 @@ const areas: Record<string, () => Promise<{ area: Area }>> = {
   'sync-queue': () => import('./sync-queue.bench.js'),
   workers: () => import('./workers.bench.js'),
   echo: () => import('./echo.bench.js'),
+  debug: () => import('./debug.bench.js'),
 }
 
 function parse(argv: string[]): { names: string[]; settings: RunSettings } {
