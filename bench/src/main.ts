@@ -9,6 +9,7 @@ import { type Area, type RunSettings, runAreas } from './harness.js'
 const areas: Record<string, () => Promise<{ area: Area }>> = {
   kernel: () => import('./kernel.bench.js'),
   'sync-queue': () => import('./sync-queue.bench.js'),
+  subprocess: () => import('./subprocess.bench.js'),
   workers: () => import('./workers.bench.js'),
   echo: () => import('./echo.bench.js'),
   debug: () => import('./debug.bench.js'),
