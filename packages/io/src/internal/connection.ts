@@ -105,12 +105,10 @@ export class Connection {
   private readonly onWritten = (error?: Error | null): void => {
     this.written++
     // Node calls back without an error for a write cut short by the socket's destruction
-    // (a reset, say): that write did not complete, and must not look as if it had.
-    if (!error && this.sock.destroyed) {
-      error =
-        this.sock.errored ??
-        this.error ??
-        systemError('EPIPE', 'write', 'connection closed before the data was sent')
+    // (a reset, say): that write did not complete, and must not look as if it had. Its own
+    // ERR_STREAM_DESTROYED says no more than that: report why the socket was destroyed.
+    if (this.sock.destroyed && (!error || (error as NodeJS.ErrnoException).code === 'ERR_STREAM_DESTROYED')) {
+      error = this.destroyedError('write')
     }
     if (error && this.writeError === undefined) {
       this.writeError = error
@@ -218,9 +216,15 @@ export class Connection {
 
   // ---- writing ---------------------------------------------------------------------------
 
+  /** Why a destroyed socket cannot be written: its error (ECONNRESET...), else EPIPE. */
+  private destroyedError(syscall: string): Error {
+    return this.sock.errored ?? this.error ?? systemError('EPIPE', syscall, 'the connection is closed')
+  }
+
   private checkWritable(syscall: string): void {
     if (this.closed) throw closedError(syscall)
     if (this.error !== undefined) throw this.error
+    if (this.sock.destroyed) throw this.destroyedError(syscall)
     if (this.sock.writableEnded) throw systemError('EPIPE', syscall, 'socket is shut down for writing')
     if (this.writers.length > 0) {
       throw new WriteResourceBusy('another task is already waiting to write to this socket')
