@@ -57,7 +57,8 @@ export function traptrace(options?: TraceOptions): Activation {
 /**
  * Warn when a task runs longer than `ms` milliseconds (real time) without blocking: it holds
  * every other task up. The line names where it blocked at last, with debug capture on the
- * user's `file:line`.
+ * user's `file:line`. Hooks run in the order of `activations`: put it first, so the time
+ * other activations spend in their own hooks is not counted against the task.
  */
 export function longblock(ms: number, options?: TraceOptions): Activation {
   if (typeof ms !== 'number' || !(ms >= 0))
