@@ -34,7 +34,11 @@ function parse(argv) {
 
 const { host, port } = parse(process.argv.slice(2))
 const sock = connect({ host, port })
+let last = ''
 sock.on('connect', () => {
+  sock.on('data', (chunk) => {
+    last = (last + chunk.toString('utf8')).slice(-4)
+  })
   sock.pipe(process.stdout)
   // When our input ends (a pipe, or Ctrl-D) we half-close: the monitor answers what it has
   // read, then closes its side, and we exit.
@@ -43,5 +47,9 @@ sock.on('connect', () => {
 sock.on('error', (error) => {
   console.error(`curio-monitor: ${host}:${port}: ${error.message}`)
   process.exitCode = 1
+})
+sock.on('end', () => {
+  // After `quit` the monitor says bye; any other end means the program closed the session.
+  if (last !== 'bye\n') process.stderr.write('\n(the program closed the connection)\n')
 })
 sock.on('close', () => process.exit())
