@@ -19,6 +19,8 @@ const allowed: Record<string, string[]> = {
   workers: ['kernel', 'sync', 'queue'],
   monitor: ['kernel', 'io', 'sync', 'queue'],
   debug: ['kernel'],
+  // The umbrella: one import for everything, so it sits on top of every other package.
+  curio: ['kernel', 'sync', 'queue', 'io', 'subprocess', 'workers', 'monitor'],
 }
 
 const packages = readdirSync(packagesDir).filter((d) => existsSync(join(packagesDir, d, 'package.json')))
