@@ -1,4 +1,5 @@
 import { isIP } from 'node:net'
+import type { TlsOptions } from 'node:tls'
 import { CancelledError, disableCancellation, type Operation, spawn, type Task } from '@curio/kernel'
 import type { Address } from './address.js'
 import { AF_INET, AF_INET6, AF_UNIX, SO_REUSEADDR, SOCK_STREAM, SOL_SOCKET } from './constants.js'
@@ -14,6 +15,12 @@ export interface ServerOptions {
    * peer address and the stack.
    */
   onError?: (error: unknown, addr: Address) => void
+  /**
+   * Serve TLS: `node:tls` server options (`key` and `cert`, or `pfx`, or a `secureContext`;
+   * `requestCert`...). Handlers get sockets that have finished the handshake; a client that
+   * fails it never reaches a handler.
+   */
+  ssl?: TlsOptions
 }
 
 /** Options for `tcpServer`. */
@@ -57,6 +64,7 @@ export function* runServer(
   const onError = options.onError ?? reportHandlerCrash
   const live = new Set<Task<void>>()
   try {
+    if (options.ssl !== undefined) sock._secure(options.ssl)
     for (;;) {
       const [client, addr] = yield* sock.accept()
       const task: Task<void> = yield* spawn(

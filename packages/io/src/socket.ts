@@ -1,4 +1,5 @@
 import { type AddressInfo, createServer, type Socket as NetSocket, connect as netConnect } from 'node:net'
+import { type ConnectionOptions, type TlsOptions, connect as tlsConnect } from 'node:tls'
 import type { Operation } from '@curio/kernel'
 import { type Address, bindHost, checkAddress, familyOf, type InetAddress } from './address.js'
 import {
@@ -46,6 +47,8 @@ export class Socket implements Disposable {
   private closed = false
   private noDelay = true
   private keepAlive = false
+  /** @internal set by `openConnection({ ssl })`: `connect` makes a TLS connection with these options */
+  _tls: ConnectionOptions | undefined = undefined
 
   /** A new, unconnected socket; `socket(family, type)` is the usual spelling. */
   constructor(family: number = AF_INET, type: number = SOCK_STREAM) {
@@ -110,7 +113,7 @@ export class Socket implements Disposable {
     this.checkFresh('connect')
     if (this.listener !== undefined) throw systemError('EINVAL', 'connect', 'socket is listening')
     const target = checkAddress(this.family, addr, 'connect')
-    const conn = new Connection(this.dial(target), false)
+    const conn = new Connection(this.dial(target), false, this._tls ? 'secureConnect' : 'connect')
     this._conn = conn
     try {
       yield* conn.waitConnected()
@@ -130,7 +133,8 @@ export class Socket implements Disposable {
   private dial(target: InetAddress | string): NetSocket {
     if (typeof target === 'string') return netConnect({ path: target, allowHalfOpen: true })
     const local = typeof this.bound === 'object' ? this.bound : undefined
-    return netConnect({
+    return (this._tls ? tlsConnect : netConnect)({
+      ...this._tls,
       host: target.host,
       port: target.port,
       allowHalfOpen: true,
@@ -139,6 +143,17 @@ export class Socket implements Disposable {
       ...(this.family === AF_INET6 ? { family: 6 } : {}),
       ...(local !== undefined ? { localAddress: local.host, localPort: local.port } : {}),
     })
+  }
+
+  /**
+   * @internal `runServer(sock, handler, { ssl })`: connections accepted from now on speak TLS
+   * (see `Listener.secure`).
+   */
+  _secure(options: TlsOptions): void {
+    if (this.listener === undefined) {
+      throw this.closed ? closedError('accept') : systemError('EINVAL', 'accept', 'socket is not listening')
+    }
+    this.listener.secure(options)
   }
 
   // ---- data ------------------------------------------------------------------------------

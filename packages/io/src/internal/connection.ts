@@ -54,14 +54,19 @@ export class Connection {
   private failedFrom = Number.POSITIVE_INFINITY
   private writeError: Error | undefined = undefined
 
-  constructor(sock: NetSocket, connected: boolean) {
+  /**
+   * `connectEvent` is the event that makes an unconnected socket usable: `'connect'` for TCP,
+   * `'secureConnect'` for a TLS client (the handshake is part of connecting, so a certificate
+   * error is the connect error).
+   */
+  constructor(sock: NetSocket, connected: boolean, connectEvent = 'connect') {
     this.sock = sock
     this.connected = connected
     sock.on('data', this.onData)
     sock.on('end', this.onEnd)
     sock.on('error', this.onError)
     sock.on('close', this.onClose)
-    if (!connected) sock.once('connect', this.onConnect)
+    if (!connected) sock.once(connectEvent, this.onConnect)
   }
 
   // ---- Node's side -----------------------------------------------------------------------

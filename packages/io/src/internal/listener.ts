@@ -1,5 +1,6 @@
 import dns from 'node:dns'
 import { isIP, type Socket as NetSocket, type Server } from 'node:net'
+import { createSecureContext, TLSSocket, type TlsOptions } from 'node:tls'
 import { type Operation, ReadResourceBusy, WaitQueue } from '@curio/kernel'
 import { closedError } from '../errors.js'
 import { Connection } from './connection.js'
@@ -15,6 +16,10 @@ export class Listener {
   private readonly waiters = new WaitQueue({ external: true })
   private error: Error | undefined = undefined
   private closed = false
+  /** Set by `secure()`: every connection is a TLS server socket, queued once its handshake is done. */
+  private tls: TlsOptions | undefined = undefined
+  /** TLS connections still in their handshake, destroyed if the listener closes first. */
+  private readonly handshaking = new Set<TLSSocket>()
 
   constructor(server: Server) {
     this.server = server
@@ -27,8 +32,47 @@ export class Listener {
       sock.destroy()
       return
     }
-    this.pending.push(new Connection(sock, true))
+    if (this.tls !== undefined) this.handshake(sock, this.tls)
+    else this.queue(new Connection(sock, true))
+  }
+
+  private queue(conn: Connection): void {
+    this.pending.push(conn)
     this.waiters.wake(1)
+  }
+
+  /**
+   * Wrap a fresh connection in TLS before anything reads it. It is queued for `accept()` only
+   * once the handshake succeeded; a client that fails it (a certificate it rejects, plain text)
+   * is dropped here, and the server never sees it, as with Node's `tls.Server`.
+   */
+  private handshake(raw: NetSocket, options: TlsOptions): void {
+    const sock = new TLSSocket(raw, { ...options, isServer: true })
+    this.handshaking.add(sock)
+    const fail = (): void => {
+      this.handshaking.delete(sock)
+      sock.destroy()
+    }
+    sock.once('error', fail)
+    sock.once('close', fail)
+    sock.once('secure', () => {
+      this.handshaking.delete(sock)
+      sock.off('error', fail)
+      sock.off('close', fail)
+      if (this.closed) sock.destroy()
+      else this.queue(new Connection(sock, true))
+    })
+  }
+
+  /**
+   * From now on, connections speak TLS with `options` (certificate and key, `requestCert`...).
+   * Connections already queued were accepted as plain TCP and cannot be wrapped any more (their
+   * first bytes have been read): they are dropped.
+   */
+  secure(options: TlsOptions): void {
+    const secureContext = options.secureContext ?? createSecureContext(options)
+    this.tls = { ...options, secureContext }
+    for (const conn of this.pending.splice(0)) conn.abort()
   }
 
   private readonly onError = (error: Error): void => {
@@ -63,6 +107,8 @@ export class Listener {
     this.server.close()
     this.server.unref()
     for (const conn of this.pending.splice(0)) conn.abort()
+    for (const sock of this.handshaking) sock.destroy()
+    this.handshaking.clear()
     this.waiters.wakeAll()
   }
 }
