@@ -12,12 +12,14 @@ import {
   SHUT_WR,
   SO_KEEPALIVE,
   SO_REUSEADDR,
+  SOCK_DGRAM,
   SOCK_STREAM,
   SOL_SOCKET,
   TCP_NODELAY,
 } from './constants.js'
 import { closedError, systemError } from './errors.js'
 import { Connection, EMPTY } from './internal/connection.js'
+import { Datagrams } from './internal/datagrams.js'
 import { Listener, listenTcp } from './internal/listener.js'
 import { SocketStream } from './socket-stream.js'
 
@@ -37,7 +39,7 @@ import { SocketStream } from './socket-stream.js'
 export class Socket implements Disposable {
   /** `AF_INET`, `AF_INET6` or `AF_UNIX`. */
   family: number
-  /** `SOCK_STREAM`. */
+  /** `SOCK_STREAM` or `SOCK_DGRAM`. */
   readonly type: number
   /** @internal the connection, once connected or accepted */
   _conn: Connection | undefined = undefined
@@ -47,6 +49,9 @@ export class Socket implements Disposable {
   private closed = false
   private noDelay = true
   private keepAlive = false
+  private reuseAddr = false
+  /** A `SOCK_DGRAM` socket's `dgram` socket, made at its first use. */
+  private udp: Datagrams | undefined = undefined
   /** @internal set by `openConnection({ ssl })`: `connect` makes a TLS connection with these options */
   _tls: ConnectionOptions | undefined = undefined
 
@@ -55,10 +60,11 @@ export class Socket implements Disposable {
     if (family !== AF_INET && family !== AF_INET6 && family !== AF_UNIX) {
       throw new TypeError(`socket family must be AF_INET, AF_INET6 or AF_UNIX, got ${family}`)
     }
-    if (type !== SOCK_STREAM) {
-      throw new TypeError(
-        `socket type must be SOCK_STREAM (datagram sockets are not supported yet), got ${type}`,
-      )
+    if (type !== SOCK_STREAM && type !== SOCK_DGRAM) {
+      throw new TypeError(`socket type must be SOCK_STREAM or SOCK_DGRAM, got ${type}`)
+    }
+    if (type === SOCK_DGRAM && family === AF_UNIX) {
+      throw new TypeError('SOCK_DGRAM sockets are AF_INET or AF_INET6 (Node has no Unix datagram sockets)')
     }
     this.family = family
     this.type = type
@@ -81,6 +87,7 @@ export class Socket implements Disposable {
     const target = checkAddress(this.family, addr, 'bind')
     this.bound =
       typeof target === 'string' ? target : { host: bindHost(this.family, target.host), port: target.port }
+    if (this.type === SOCK_DGRAM) this.datagrams('bind').bind(this.bound as InetAddress)
   }
 
   /**
@@ -89,6 +96,7 @@ export class Socket implements Disposable {
    */
   listen(backlog = 511): void {
     this.checkFresh('listen')
+    this.notDatagram('listen')
     if (this.listener !== undefined) return
     const server = createServer({ allowHalfOpen: true, noDelay: this.noDelay, keepAlive: this.keepAlive })
     this.listener = new Listener(server)
@@ -99,6 +107,7 @@ export class Socket implements Disposable {
 
   /** Wait for a connection; returns the connected socket and the peer's address. */
   *accept(): Operation<[Socket, Address]> {
+    this.notDatagram('accept')
     const listener = this.listener
     if (listener === undefined) {
       throw this.closed ? closedError('accept') : systemError('EINVAL', 'accept', 'socket is not listening')
@@ -113,6 +122,13 @@ export class Socket implements Disposable {
     this.checkFresh('connect')
     if (this.listener !== undefined) throw systemError('EINVAL', 'connect', 'socket is listening')
     const target = checkAddress(this.family, addr, 'connect')
+    if (this.type === SOCK_DGRAM) {
+      const udp = this.datagrams('connect')
+      yield* udp.connect(target as InetAddress)
+      const peer = udp.sock.remoteAddress()
+      this.peer = [peer.address, peer.port]
+      return
+    }
     const conn = new Connection(this.dial(target), false, this._tls ? 'secureConnect' : 'connect')
     this._conn = conn
     try {
@@ -133,8 +149,7 @@ export class Socket implements Disposable {
   private dial(target: InetAddress | string): NetSocket {
     if (typeof target === 'string') return netConnect({ path: target, allowHalfOpen: true })
     const local = typeof this.bound === 'object' ? this.bound : undefined
-    return (this._tls ? tlsConnect : netConnect)({
-      ...this._tls,
+    const options = {
       host: target.host,
       port: target.port,
       allowHalfOpen: true,
@@ -142,7 +157,8 @@ export class Socket implements Disposable {
       keepAlive: this.keepAlive,
       ...(this.family === AF_INET6 ? { family: 6 } : {}),
       ...(local !== undefined ? { localAddress: local.host, localPort: local.port } : {}),
-    })
+    }
+    return this._tls ? tlsConnect({ ...this._tls, ...options }) : netConnect(options)
   }
 
   /**
@@ -164,6 +180,7 @@ export class Socket implements Disposable {
    */
   *recv(maxbytes: number): Operation<Buffer> {
     checkSize(maxbytes, 'recv')
+    if (this.type === SOCK_DGRAM) return (yield* this.datagrams('recv').recvfrom(maxbytes, 'recv'))[0]
     const conn = this.connection('recv')
     for (;;) {
       if (conn.buffered > 0) return conn.take(maxbytes)
@@ -174,6 +191,11 @@ export class Socket implements Disposable {
 
   /** Like `recv`, into `buf`; returns the byte count (0 at end of stream). */
   *recvInto(buf: Uint8Array): Operation<number> {
+    if (this.type === SOCK_DGRAM) {
+      const [data] = yield* this.datagrams('recv_into').recvfrom(buf.length, 'recv_into')
+      buf.set(data)
+      return data.length
+    }
     const conn = this.connection('recv_into')
     for (;;) {
       if (conn.buffered > 0 || buf.length === 0) return conn.takeInto(buf)
@@ -187,6 +209,10 @@ export class Socket implements Disposable {
    * while Node still holds the data, so the buffer may be reused afterwards.
    */
   *send(data: Uint8Array): Operation<number> {
+    if (this.type === SOCK_DGRAM) {
+      yield* this.datagrams('send').sendto(data, undefined, 'send')
+      return data.length
+    }
     const conn = this.connection('send')
     const ticket = conn.send(data, 'send')
     if (ticket !== 0) yield* conn.waitWritten(ticket, 'send')
@@ -195,13 +221,38 @@ export class Socket implements Disposable {
 
   /** Send all of `data`, respecting backpressure; returns once Node has taken all of it. */
   *sendall(data: Uint8Array): Operation<void> {
+    if (this.type === SOCK_DGRAM) return yield* this.datagrams('sendall').sendto(data, undefined, 'sendall')
     const conn = this.connection('sendall')
     const ticket = conn.send(data, 'sendall')
     if (ticket !== 0) yield* conn.waitWritten(ticket, 'sendall')
   }
 
+  /**
+   * The next datagram and its sender, cut to `maxbytes` (the rest of a longer datagram is lost,
+   * as with BSD sockets). Cancelled or timed out while waiting, it has taken nothing: the
+   * datagram goes to the next call. On a stream socket: `recv` and the peer's address.
+   */
+  *recvfrom(maxbytes: number): Operation<[Buffer, Address]> {
+    checkSize(maxbytes, 'recvfrom')
+    if (this.type !== SOCK_DGRAM) return [yield* this.recv(maxbytes), this.getpeername()]
+    const [data, from] = yield* this.datagrams('recvfrom').recvfrom(maxbytes, 'recvfrom')
+    return [data, [from.address, from.port]]
+  }
+
+  /**
+   * Send one datagram to `addr` (`[host, port]`; a name is resolved); returns the byte count once
+   * Node is done with `data`. An unbound socket is bound to any port first, as in BSD.
+   */
+  *sendto(data: Uint8Array, addr: Address): Operation<number> {
+    if (this.type !== SOCK_DGRAM) throw systemError('EISCONN', 'sendto', 'a stream socket sends with send')
+    const target = checkAddress(this.family, addr, 'sendto') as InetAddress
+    yield* this.datagrams('sendto').sendto(data, target, 'sendto')
+    return data.length
+  }
+
   /** A `SocketStream` over this connection (file-like reads, `readline`, `write`). */
   asStream(): SocketStream {
+    this.notDatagram('as_stream')
     this.connection('as_stream')
     return new SocketStream(this)
   }
@@ -210,6 +261,7 @@ export class Socket implements Disposable {
 
   /** `SHUT_WR`: send FIN after pending data (the peer reads end of stream); `SHUT_RD`: stop reading. */
   shutdown(how: number): void {
+    this.notDatagram('shutdown')
     const conn = this.connection('shutdown')
     if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) {
       throw new TypeError(`shutdown takes SHUT_RD, SHUT_WR or SHUT_RDWR, got ${how}`)
@@ -227,6 +279,7 @@ export class Socket implements Disposable {
     this.closed = true
     this._conn?.close()
     this.listener?.close()
+    this.udp?.close()
   }
 
   /** `using sock = socket(...)` closes it at the end of the block. */
@@ -244,7 +297,10 @@ export class Socket implements Disposable {
     } else if (level === SOL_SOCKET && option === SO_KEEPALIVE) {
       this.keepAlive = on
       this._conn?.sock.setKeepAlive(on)
-    } else if (!(level === SOL_SOCKET && option === SO_REUSEADDR)) {
+    } else if (level === SOL_SOCKET && option === SO_REUSEADDR) {
+      // Node sets it on every listening TCP socket; a datagram socket takes it when made.
+      this.reuseAddr = on
+    } else {
       throw systemError('ENOPROTOOPT', 'setsockopt', `option ${level}/${option} is not supported`)
     }
   }
@@ -252,6 +308,10 @@ export class Socket implements Disposable {
   /** The local address: the real port once listening or connected. */
   getsockname(): Address {
     if (this.closed) throw closedError('getsockname')
+    if (this.udp?.bound) {
+      const info = this.udp.sock.address()
+      return [info.address, info.port]
+    }
     const listening = this.listener?.server.address()
     if (listening != null) return toAddress(listening)
     const conn = this._conn
@@ -284,6 +344,19 @@ export class Socket implements Disposable {
     if (conn !== undefined && !this.closed) return conn
     if (this.closed) throw closedError(syscall)
     throw systemError('ENOTCONN', syscall, 'socket is not connected')
+  }
+
+  /** The `dgram` socket of a `SOCK_DGRAM` socket, made now if need be. */
+  private datagrams(syscall: string): Datagrams {
+    if (this.closed) throw closedError(syscall)
+    this.udp ??= new Datagrams(this.family === AF_INET6, this.reuseAddr)
+    return this.udp
+  }
+
+  private notDatagram(syscall: string): void {
+    if (this.type === SOCK_DGRAM) {
+      throw systemError('EOPNOTSUPP', syscall, 'not supported on a datagram (SOCK_DGRAM) socket')
+    }
   }
 
   private checkFresh(syscall: string): void {
