@@ -77,9 +77,14 @@ export class Monitor implements Activation {
 
   /**
    * Activation hook: remembers the kernel whose tasks the console shows. A monitor may serve
-   * one `run` after another, but not two kernels at once (they would share its port).
+   * one `run` after another, but not two kernels at once (they would share its port), nor a
+   * kernel with a virtual clock.
    */
   activate(kernel: Kernel): void {
+    if (kernel.virtual) {
+      // Its accept is an external wait, which holds a virtual clock still: every sleep would hang.
+      throw new TypeError('a Monitor needs the real clock: a virtual one would stand still while it listens')
+    }
     if (this.kernel !== undefined && this.kernel !== kernel && this.server?.terminated === false) {
       throw new Error('this Monitor is serving another kernel: make a new Monitor for each kernel')
     }

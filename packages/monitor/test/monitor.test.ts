@@ -235,6 +235,12 @@ describe('Monitor', () => {
     expect(ports).toHaveLength(2)
   })
 
+  it('refuses a virtual clock, which would stand still while the monitor listens', () => {
+    expect(() => new Kernel({ clock: 'virtual', activations: [new Monitor({ port: 0 })] })).toThrow(
+      /needs the real clock/,
+    )
+  })
+
   it('takes only valid ports', () => {
     expect(() => new Monitor({ port: 70000 })).toThrow(TypeError)
     expect(() => new Monitor({ port: 1.5 })).toThrow(TypeError)
