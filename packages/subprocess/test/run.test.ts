@@ -33,6 +33,11 @@ describe('run', () => {
     expect(done.stdout!.toString()).toBe('SHOUT')
   })
 
+  it('input the child never reads is not an error (the broken pipe is ignored)', async () => {
+    const done = await kernelRun(run(['sh', '-c', 'exit 4'], { input: Buffer.alloc(8 * 1024 * 1024) }))
+    expect(done.returncode).toBe(4)
+  })
+
   it('with check, throws CalledProcessError naming the command and the status', async () => {
     const error = await kernelRun(
       run(['sh', '-c', 'echo partial; exit 2'], { check: true, captureOutput: true }),

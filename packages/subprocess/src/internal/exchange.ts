@@ -46,7 +46,9 @@ function* feed(stdin: PipeStream, input: Uint8Array | string | undefined): Opera
     if (input !== undefined && input.length > 0) yield* stdin.write(input)
   } catch (error) {
     // The child exited or closed its input without reading it all: as in Python, not an error.
-    if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error
+    // (Node's stdio pipes are socket pairs, which may report that as ECONNRESET too.)
+    const code = (error as NodeJS.ErrnoException).code
+    if (code !== 'EPIPE' && code !== 'ECONNRESET') throw error
   } finally {
     stdin.close()
   }
