@@ -2,7 +2,7 @@ import { disableCancellation, type Operation } from '@curio/kernel'
 import type { Popen } from '../popen.js'
 
 /** How long a child has to exit after SIGTERM before it gets SIGKILL. */
-export const KILL_GRACE_MS = 1000
+const KILL_GRACE_MS = 1000
 
 /**
  * Stop the child and reap it: SIGTERM, SIGKILL after `KILL_GRACE_MS`, wait for the exit, then
