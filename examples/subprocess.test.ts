@@ -17,7 +17,7 @@ it('subprocess.ts: pipeline, timeout and streaming lines', async () => {
   // 100000 - 9^5 (numbers up to 99999 without a 7); 100000 itself has none.
   expect(lines[0]).toBe('pipeline: 40951 numbers up to 100000 contain a 7 (exit 0, 0)')
   expect(lines[1]).toBe(
-    'timeout: command "sh -c \'echo "working..."; sleep 30; echo done\'" timed out after 300 ms; it had printed "working...\\n"',
+    'timeout: command "sh -c \'echo "working..."; sleep 30; echo done\'" timed out after 500 ms; it had printed "working...\\n"',
   )
   expect(lines.slice(2).map((l) => l.replace(/ \(\+\d+ ms\)$/, ''))).toEqual([
     'streaming: step 1',

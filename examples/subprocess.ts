@@ -29,7 +29,7 @@ function* pipeline(): Operation<void> {
 function* timeout(): Operation<void> {
   try {
     yield* runCommand(['sh', '-c', 'echo "working..."; sleep 30; echo done'], {
-      timeout: 300,
+      timeout: 500,
       captureOutput: true,
     })
   } catch (error) {

@@ -4,7 +4,7 @@ import { PIPE, Popen, run as runCommand, TimeoutExpired } from '@curio/subproces
 function* main(): Operation<void> {
   // run's own timeout: the child is killed and reaped, and what it printed so far is kept.
   try {
-    yield* runCommand(['sh', '-c', 'echo started; exec sleep 60'], { timeout: 200, captureOutput: true })
+    yield* runCommand(['sh', '-c', 'echo started; exec sleep 60'], { timeout: 500, captureOutput: true })
   } catch (error) {
     if (error instanceof TimeoutExpired) {
       console.log(error.message)
@@ -29,7 +29,7 @@ function* main(): Operation<void> {
 await run(main)
 
 // Output:
-// command "sh -c 'echo started; exec sleep 60'" timed out after 200 ms
+// command "sh -c 'echo started; exec sleep 60'" timed out after 500 ms
 // so far: "started\n"
 // timed out; child ended by SIGTERM
 // cancelled; nothing left running
