@@ -1,5 +1,10 @@
-// The TLS and UDP examples work against clients the library did not write, and each other.
+// The TLS, UDP and file examples work against clients the library did not write, and each other.
+import { spawn as spawnProcess } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { connect as tlsConnect } from 'node:tls'
+import { fileURLToPath } from 'node:url'
 import { type Address, runServer, tcpServerSocket } from '@curio/io'
 import { awaitPromise, run, schedule, spawn } from '@curio/kernel'
 import { expect, it } from 'vitest'
@@ -48,4 +53,46 @@ it('udp_echo.ts and udp_client.ts: every datagram comes back', async () => {
     return got
   })
   expect(replies).toEqual(['a', 'bc', 'def'])
+})
+
+const here = dirname(fileURLToPath(import.meta.url))
+
+function wcProgram(
+  args: string[],
+  input?: string,
+): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawnProcess(
+      process.execPath,
+      ['--conditions=@curio/source', '--import', 'tsx', join(here, 'wc.ts'), ...args],
+      { cwd: here },
+    )
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d: Buffer) => {
+      out += d
+    })
+    child.stderr.on('data', (d: Buffer) => {
+      err += d
+    })
+    child.stdin.end(input ?? '')
+    child.on('close', (code) => resolve({ code, out, err }))
+  })
+}
+
+it('wc.ts counts lines, words and bytes of files and of stdin, as wc does', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'curio-wc-'))
+  writeFileSync(join(dir, 'a.txt'), 'one two\nthree\n')
+  writeFileSync(join(dir, 'b.txt'), 'four\nfive six seven')
+  const [files, piped, missing] = await Promise.all([
+    wcProgram([join(dir, 'a.txt'), join(dir, 'b.txt')]),
+    wcProgram([], 'a b\nc d e\nlast'),
+    wcProgram([join(dir, 'missing.txt')]),
+  ])
+  expect(files.out).toBe(
+    `      2       3      14 ${join(dir, 'a.txt')}\n      1       4      19 ${join(dir, 'b.txt')}\n      3       7      33 total\n`,
+  )
+  expect(piped.out).toBe('      2       6      14\n')
+  expect(missing.code).toBe(1)
+  expect(missing.err).toMatch(/^wc: ENOENT: no such file or directory/)
 })

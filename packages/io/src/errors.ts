@@ -34,7 +34,7 @@ export function systemError(
   return error
 }
 
-/** What operations on a closed socket throw, and what waiters woken by `close()` get. */
-export function closedError(syscall: string): SystemError {
-  return systemError('EBADF', syscall, 'socket is closed')
+/** What operations on a closed socket (or file) throw, and what waiters woken by `close()` get. */
+export function closedError(syscall: string, what = 'socket'): SystemError {
+  return systemError('EBADF', syscall, `${what} is closed`)
 }

@@ -129,7 +129,9 @@ export class Socket implements Disposable {
       this.peer = [peer.address, peer.port]
       return
     }
-    const conn = new Connection(this.dial(target), false, this._tls ? 'secureConnect' : 'connect')
+    const conn = new Connection(this.dial(target), false, {
+      connectEvent: this._tls ? 'secureConnect' : 'connect',
+    })
     this._conn = conn
     try {
       yield* conn.waitConnected()

@@ -12,6 +12,23 @@ const LOW_WATER = 64 * 1024
  */
 const LINGER_MS = 2000
 
+/** How a `Connection` uses its stream (defaults: a connected TCP socket). */
+export interface ConnectionOptions {
+  /**
+   * The event that makes an unconnected socket usable: `'connect'` for TCP, `'secureConnect'`
+   * for a TLS client (the handshake is part of connecting, so a certificate error is the
+   * connect error).
+   */
+  connectEvent?: string
+  /** False for a write-only stream (stdout): no read listeners. */
+  readable?: boolean
+  /**
+   * Read from the OS only while a task waits to read (stdin): a program that has read what it
+   * wanted must be free to exit, and a stream read while nobody asks would keep it alive.
+   */
+  readOnDemand?: boolean
+}
+
 /** What `recv` returns at end of stream. Zero bytes long, so sharing it is harmless. */
 export const EMPTY: Buffer = Buffer.alloc(0)
 
@@ -54,19 +71,19 @@ export class Connection {
   private failedFrom = Number.POSITIVE_INFINITY
   private writeError: Error | undefined = undefined
 
-  /**
-   * `connectEvent` is the event that makes an unconnected socket usable: `'connect'` for TCP,
-   * `'secureConnect'` for a TLS client (the handshake is part of connecting, so a certificate
-   * error is the connect error).
-   */
-  constructor(sock: NetSocket, connected: boolean, connectEvent = 'connect') {
+  private readonly readOnDemand: boolean
+
+  constructor(sock: NetSocket, connected: boolean, options: ConnectionOptions = {}) {
     this.sock = sock
     this.connected = connected
-    sock.on('data', this.onData)
-    sock.on('end', this.onEnd)
+    this.readOnDemand = options.readOnDemand ?? false
+    if (options.readable ?? true) {
+      sock.on('data', this.onData)
+      sock.on('end', this.onEnd)
+    }
     sock.on('error', this.onError)
     sock.on('close', this.onClose)
-    if (!connected) sock.once(connectEvent, this.onConnect)
+    if (!connected) sock.once(options.connectEvent ?? 'connect', this.onConnect)
   }
 
   // ---- Node's side -----------------------------------------------------------------------
@@ -76,7 +93,7 @@ export class Connection {
     this.chunks.push(chunk)
     this.buffered += chunk.length
     if (this.readers.length > 0) this.readers.wake(1)
-    else if (this.buffered >= HIGH_WATER && !this.paused) {
+    else if ((this.readOnDemand || this.buffered >= HIGH_WATER) && !this.paused) {
       this.paused = true
       this.sock.pause()
     }
@@ -147,7 +164,19 @@ export class Connection {
       this.paused = false
       this.sock.resume()
     }
-    return this.readers.suspend('READ_WAIT')
+    return this.readOnDemand ? this.waitOnDemand() : this.readers.suspend('READ_WAIT')
+  }
+
+  private *waitOnDemand(): Operation<void> {
+    try {
+      yield* this.readers.suspend('READ_WAIT')
+    } finally {
+      // Woken, cancelled or timed out: nobody is asking any more, so stop reading from the OS.
+      if (!this.paused && !this.eof) {
+        this.paused = true
+        this.sock.pause()
+      }
+    }
   }
 
   /** Take up to `max` bytes (at most one chunk, so usually no copy). Needs `buffered > 0`. */
@@ -199,7 +228,7 @@ export class Connection {
 
   private taken(n: number): void {
     this.buffered -= n
-    if (this.paused && this.buffered < LOW_WATER) {
+    if (this.paused && this.buffered < LOW_WATER && !this.readOnDemand) {
       this.paused = false
       this.sock.resume()
     }

@@ -1,0 +1,120 @@
+import type { Operation } from '@curio/kernel'
+import { IncompleteRead } from '../errors.js'
+import { type Connection, EMPTY } from './connection.js'
+
+const NEWLINE = 0x0a
+
+/** Split `all` after each `\n`; the last line may lack one. */
+export function splitLines(all: Buffer): Buffer[] {
+  const lines: Buffer[] = []
+  let start = 0
+  while (start < all.length) {
+    const at = all.indexOf(NEWLINE, start)
+    const end = at < 0 ? all.length : at + 1
+    lines.push(all.subarray(start, end))
+    start = end
+  }
+  return lines
+}
+
+/**
+ * The stream operations over a `Connection` (its read queue, its write tracking), shared by
+ * `SocketStream` and the standard streams: each says where its connection comes from.
+ */
+export abstract class ConnectionStream {
+  /** The connection to use, or the error this call gets (EBADF once closed...). */
+  protected abstract connection(syscall: string): Connection
+
+  /**
+   * Up to `max` bytes, waiting until at least one has arrived (empty at end of stream); with
+   * `max < 0` (the default) everything until end of stream.
+   */
+  *read(max = -1): Operation<Buffer> {
+    const conn = this.connection('read')
+    if (max === 0) return EMPTY
+    for (;;) {
+      if (max > 0 && conn.buffered > 0) return conn.take(max)
+      if (conn.ended('read')) return conn.takeExactly(conn.buffered)
+      yield* conn.waitReadable()
+    }
+  }
+
+  /** Exactly `n` bytes; throws `IncompleteRead` (with the `partial` bytes) at an early end of stream. */
+  *readExactly(n: number): Operation<Buffer> {
+    if (!Number.isInteger(n) || n < 0) throw new TypeError(`readExactly(n) takes a count >= 0, got ${n}`)
+    const conn = this.connection('read_exactly')
+    for (;;) {
+      if (conn.buffered >= n) return conn.takeExactly(n)
+      if (conn.ended('read_exactly')) throw new IncompleteRead(conn.takeExactly(conn.buffered), n)
+      yield* conn.waitReadable()
+    }
+  }
+
+  /**
+   * The next line, with its `\n`; at end of stream the last bytes without one, then an empty
+   * array.
+   */
+  *readline(): Operation<Buffer> {
+    const conn = this.connection('readline')
+    let scanned = 0
+    for (;;) {
+      const at = conn.indexOf(NEWLINE, scanned)
+      if (at >= 0) return conn.takeExactly(at + 1)
+      scanned = conn.buffered
+      if (conn.ended('readline')) return conn.takeExactly(conn.buffered)
+      yield* conn.waitReadable()
+    }
+  }
+
+  /**
+   * Every line until end of stream. Cancel-safe too: nothing is taken until end of stream has
+   * been seen.
+   */
+  *readlines(): Operation<Buffer[]> {
+    const conn = this.connection('readlines')
+    while (!conn.ended('readlines')) yield* conn.waitReadable()
+    return splitLines(conn.takeExactly(conn.buffered))
+  }
+
+  /** Write all of `data`; returns once Node has taken it (so the buffer may be reused). */
+  *write(data: Uint8Array): Operation<void> {
+    const conn = this.connection('write')
+    const ticket = conn.send(data, 'write')
+    if (ticket !== 0) yield* conn.waitWritten(ticket, 'write')
+  }
+
+  /** Write each of `lines` (in one system call when they are ready together). */
+  *writelines(lines: Iterable<Uint8Array>): Operation<void> {
+    const conn = this.connection('writelines')
+    const ticket = conn.sendMany([...lines], 'writelines')
+    if (ticket !== 0) yield* conn.waitWritten(ticket, 'writelines')
+  }
+
+  /** Wait until everything written so far has been handed to the OS. */
+  *flush(): Operation<void> {
+    yield* this.connection('flush').waitWritten()
+  }
+
+  /**
+   * Run `body` for each line until end of stream (Python's `async for line in stream`); `body`
+   * may be an operation (a generator function) or a plain function.
+   */
+  *eachLine(body: (line: Buffer) => Operation<unknown> | unknown): Operation<void> {
+    for (;;) {
+      const line = yield* this.readline()
+      if (line.length === 0) return
+      const step = body(line)
+      if (isOperation(step)) yield* step
+    }
+  }
+}
+
+/** True for what a generator function returns (an operation to `yield*`). */
+export function isOperation(value: unknown): value is Operation<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Operation<unknown>).next === 'function' &&
+    typeof (value as Operation<unknown>).throw === 'function'
+  )
+}
