@@ -125,6 +125,12 @@ const smoke: Record<string, string> = {
     return [yield* q.get(), yield* q.get(), yield* q.get()].join()
   })
   if (r !== '1,2,3') throw new Error('Queue gave ' + r)`,
+  // The worker entry is a plain .js file beside the bundle: found from ESM and from CJS alike.
+  '@curio/workers': `
+  const r = await k.run(function* () {
+    return [yield* m.runInThread(() => 21 * 2), yield* m.runInProcess(() => 41 + 1)]
+  })
+  if (r.join() !== '42,42') throw new Error('runInThread/runInProcess gave ' + r)`,
   '@curio/subprocess': `
   const out = await k.run(m.checkOutput([process.execPath, '-e', 'process.stdout.write("hi")']))
   if (out.toString() !== 'hi') throw new Error('checkOutput gave ' + out)`,
