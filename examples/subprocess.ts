@@ -43,11 +43,11 @@ function* streaming(): Operation<void> {
   const script = 'for (let i = 1; i <= 3; i++) setTimeout(() => console.log("step " + i), i * 100)'
   const child = new Popen([process.execPath, '-e', script], { stdout: PIPE })
   let last = 0
-  for (let line = yield* child.stdout!.readline(); line.length > 0; line = yield* child.stdout!.readline()) {
+  yield* child.stdout!.eachLine((line) => {
     const gap = last === 0 ? '' : ` (+${Math.round((Date.now() - last) / 50) * 50} ms)`
     last = Date.now()
     console.log(`streaming: ${line.toString().trim()}${gap}`)
-  }
+  })
   console.log(`streaming: child exited with ${yield* child.wait()}`)
 }
 

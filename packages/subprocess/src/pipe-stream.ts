@@ -96,6 +96,19 @@ export class PipeStream implements Disposable {
     return lines
   }
 
+  /**
+   * Run `body` for each line until end of stream (Python's `async for line in p.stdout`);
+   * `body` may be an operation (a generator function) or a plain function.
+   */
+  *eachLine(body: (line: Buffer) => Operation<unknown> | unknown): Operation<void> {
+    for (;;) {
+      const line = yield* this.readline()
+      if (line.length === 0) return
+      const step = body(line)
+      if (isOperation(step)) yield* step
+    }
+  }
+
   /** Write all of `data` (a string is UTF-8); returns once Node has taken it. EPIPE if the child is gone. */
   *write(data: Uint8Array | string): Operation<void> {
     yield* this.writeSide('write').write([toBytes(data)], 'write')
@@ -128,4 +141,10 @@ export class PipeStream implements Disposable {
 
 function toBytes(data: Uint8Array | string): Uint8Array {
   return typeof data === 'string' ? Buffer.from(data) : data
+}
+
+function isOperation(value: unknown): value is Operation<unknown> {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as Operation<unknown>).next === 'function'
+  )
 }

@@ -55,6 +55,22 @@ describe('Popen', () => {
     })
   })
 
+  it('eachLine runs a plain function or an operation for every line', async () => {
+    const seen: string[] = []
+    await kernelRun(function* () {
+      const p = new Popen(['sh', '-c', 'printf "a\\nb\\nc"'], { stdout: PIPE })
+      yield* p.stdout!.eachLine(function* (line) {
+        yield* schedule()
+        seen.push(line.toString())
+      })
+      const q = new Popen(['sh', '-c', 'echo d'], { stdout: PIPE })
+      yield* q.stdout!.eachLine((line) => seen.push(line.toString()))
+      yield* p.wait()
+      yield* q.wait()
+    })
+    expect(seen).toEqual(['a\n', 'b\n', 'c', 'd\n'])
+  })
+
   it('talks to a child line by line: interleaved writes and reads', async () => {
     await kernelRun(function* () {
       const p = new Popen(['cat'], { stdin: PIPE, stdout: PIPE })
