@@ -36,6 +36,12 @@ function sourceFiles(dir: string): string[] {
   )
 }
 
+/** Comments go first: a TSDoc `@example` that imports a package is not an import. */
+const code = (file: string) =>
+  readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '')
+
 const importPattern = /(?:from\s+|import\s*\(\s*|require\s*\(\s*|import\s+)['"]([^'"]+)['"]/g
 
 describe.each(packages)('@curio/%s', (name) => {
@@ -55,7 +61,7 @@ describe.each(packages)('@curio/%s', (name) => {
   it('imports other packages only through their public entry, and only declared ones', () => {
     const srcDir = join(packagesDir, name, 'src')
     for (const file of sourceFiles(srcDir)) {
-      const text = readFileSync(file, 'utf8')
+      const text = code(file)
       for (const [, spec] of text.matchAll(importPattern)) {
         const where = `${relative(root, file)} imports ${spec}`
         if (spec!.startsWith('.')) {
@@ -69,6 +75,47 @@ describe.each(packages)('@curio/%s', (name) => {
         } else if (!spec!.startsWith('node:') && !builtinModules.includes(spec!)) {
           const pkg = spec!.startsWith('@') ? spec!.split('/').slice(0, 2).join('/') : spec!.split('/')[0]!
           expect(deps, `${where}: not in dependencies`).toContain(pkg)
+        }
+      }
+    }
+  })
+
+  it('exposes only its public entry: no wildcard or internal subpaths, the same map when published', () => {
+    const { exports, publishConfig } = manifest
+    for (const key of Object.keys(exports ?? {})) {
+      expect(key, `exports["${key}"]`).not.toMatch(/\*|internal|\/src\b|\/dist\b/)
+    }
+    // Publishing swaps in publishConfig.exports: it must be the same map minus the
+    // `@curio/source` condition, or the installed package differs from the one tested here.
+    const strip = (value: unknown): unknown =>
+      value !== null && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.entries(value)
+              .filter(([k]) => k !== '@curio/source')
+              .map(([k, v]) => [k, strip(v)]),
+          )
+        : value
+    expect(publishConfig?.exports, 'publishConfig.exports').toEqual(strip(exports))
+  })
+
+  it("is used elsewhere (tests, examples, docs, bench) only through other packages' public entries", () => {
+    const elsewhere = [
+      join(packagesDir, name, 'test'),
+      ...['examples', 'docs/examples', 'bench/src'].map((d) => join(root, d)),
+    ]
+    for (const file of elsewhere.flatMap((dir) =>
+      sourceFiles(dir).filter((f) => !f.includes('node_modules')),
+    )) {
+      const text = code(file)
+      for (const [, spec] of text.matchAll(importPattern)) {
+        const where = `${relative(root, file)} imports ${spec}`
+        if (spec!.startsWith(`@curio/${name}/`))
+          expect(spec, `${where}: only the public entry`).toBe(`@curio/${name}/package.json`)
+        if (spec!.startsWith('.') && file.startsWith(join(packagesDir, name))) {
+          expect(
+            resolve(dirname(file), spec!).startsWith(join(packagesDir, name)),
+            `${where}: reaches into another package`,
+          ).toBe(true)
         }
       }
     }
