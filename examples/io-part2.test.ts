@@ -96,3 +96,30 @@ it('wc.ts counts lines, words and bytes of files and of stdin, as wc does', asyn
   expect(missing.code).toBe(1)
   expect(missing.err).toMatch(/^wc: ENOENT: no such file or directory/)
 })
+
+it('signal_handling.ts reports SIGUSR1 and SIGUSR2, and stops cleanly on SIGTERM', async () => {
+  const child = spawnProcess(
+    process.execPath,
+    ['--conditions=@curio/source', '--import', 'tsx', join(here, 'signal_handling.ts')],
+    { cwd: here },
+  )
+  const guard = setTimeout(() => child.kill('SIGKILL'), 15_000)
+  const script: [RegExp, NodeJS.Signals][] = [
+    [/waiting for signals/, 'SIGUSR1'],
+    [/^got SIGUSR1$/, 'SIGUSR2'],
+    [/^got SIGUSR2$/, 'SIGTERM'],
+  ]
+  let out = ''
+  child.stdout.on('data', (d: Buffer) => {
+    out += d
+    const next = script[0]
+    if (next !== undefined && out.split('\n').some((line) => next[0].test(line))) {
+      script.shift()
+      child.kill(next[1])
+    }
+  })
+  const code = await new Promise((resolve) => child.on('close', resolve))
+  clearTimeout(guard)
+  expect(code).toBe(0)
+  expect(out.split('\n').slice(1)).toEqual(['got SIGUSR1', 'got SIGUSR2', 'SIGTERM: shutting down', ''])
+})
