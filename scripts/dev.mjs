@@ -44,7 +44,8 @@ function pnpm(...args) {
 const tasks = {
   demo: () => pnpm('--filter', '@curio/examples', 'run', 'demo'),
   test: () => sh(process.execPath, [join(root, 'scripts', 'test.mjs')]),
-  bench: () => pnpm('--filter', '@curio/bench', 'run', 'bench'),
+  // `pnpm bench kernel --row=ping`: what follows the task name goes to the bench runner.
+  bench: () => pnpm('--filter', '@curio/bench', 'run', 'bench', ...process.argv.slice(3)),
 }
 
 const task = process.argv[2]
