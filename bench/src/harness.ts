@@ -6,6 +6,7 @@
  * baseline, and the table shows the subject's ratio to each. Areas (`*.bench.ts`) only
  * declare rows; this file does the rest.
  */
+import { availableParallelism, loadavg } from 'node:os'
 
 /**
  * One implementation of a row's work for `n` items. For a `time` row the harness times the
@@ -290,7 +291,7 @@ export async function runAreas(areas: Area[], settings: RunSettings): Promise<nu
   console.log('')
   printTable(groups, notes)
   console.log(
-    `(node ${process.version}, ${((performance.now() - started) / 1000).toFixed(1)} s; time: best of up to ${settings.reps} runs after a warm-up, heap: median)`,
+    `(node ${process.version}, ${((performance.now() - started) / 1000).toFixed(1)} s, load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores; time: best of up to ${settings.reps} runs after a warm-up, heap: median)`,
   )
   return groups.flat().filter((l) => l[VERDICT] === 'MISS').length
 }
