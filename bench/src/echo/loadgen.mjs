@@ -2,13 +2,16 @@
 // bench process (one core) to itself. Plain Node `net`, no library: it must never be the
 // bottleneck (the C epoll row shows its ceiling).
 //
-// Protocol over IPC: the parent sends { host, port, conns, size, count }; the generator opens
+// Protocol over IPC: the parent sends { host, port, conns, size, count, tls }; the generator opens
 // `conns` connections, and once all are connected each one does request/response (send `size`
 // bytes ending in "\n", wait for all of them to come back, repeat) until `count` messages were
 // echoed in total. It answers { messages, seconds } (time from first send to last reply).
+// With `tls`, the connections are `node:tls` ones (any certificate accepted: the bench makes a
+// throwaway one), and the clock starts once every handshake is done.
 import { connect } from 'node:net'
+import { connect as tlsConnect } from 'node:tls'
 
-function runJob({ host, port, conns, size, count }) {
+function runJob({ host, port, conns, size, count, tls }) {
   const message = Buffer.alloc(size, 0x78)
   message[size - 1] = 0x0a
   return new Promise((resolve, reject) => {
@@ -27,10 +30,12 @@ function runJob({ host, port, conns, size, count }) {
       resolve({ messages: echoed, seconds })
     }
     for (let i = 0; i < conns; i++) {
-      const sock = connect({ host, port, noDelay: true })
+      const sock = tls
+        ? tlsConnect({ host, port, noDelay: true, rejectUnauthorized: false })
+        : connect({ host, port, noDelay: true })
       sockets.push(sock)
       let pending = 0
-      sock.on('connect', () => {
+      sock.on(tls ? 'secureConnect' : 'connect', () => {
         if (++connected < conns) return
         started = performance.now()
         for (const s of sockets) if (sent < count) send(s)

@@ -17,6 +17,8 @@ export interface Job {
   conns: number
   size: number
   count: number
+  /** Connect with `node:tls` (the Node generator only: the C one has no TLS). */
+  tls?: boolean
 }
 
 /** What the generator measured itself. */
@@ -57,7 +59,7 @@ function nodeGenerator(): ChildProcess {
 
 /** Run a job and return the generator's own count and timing. */
 export async function drive(job: Job): Promise<JobResult> {
-  if (cLoadgen !== undefined) {
+  if (cLoadgen !== undefined && !job.tls) {
     const args = [job.port, job.conns, job.size, job.count].map(String)
     const { stdout } = await promisify(execFile)(cLoadgen, args)
     const [messages, seconds] = stdout.trim().split(' ').map(Number)

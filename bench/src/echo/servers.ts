@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn as spawnProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer, type Socket as NetSocket } from 'node:net'
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls'
 import { runServer, type Socket, tcpServerSocket } from '@curio/io'
 import { awaitPromise, type Operation, run, spawn } from '@curio/kernel'
 import { createSignal, each, run as effectionRun, spawn as effectionSpawn, until } from 'effection'
@@ -37,13 +38,13 @@ function* streamEcho(client: Socket): Operation<void> {
   }
 }
 
-function curioServer(handler: (client: Socket) => Operation<void>): Promise<EchoServer> {
+function curioServer(handler: (client: Socket) => Operation<void>, ssl?: TlsOptions): Promise<EchoServer> {
   return new Promise((resolve, reject) => {
     let stop!: () => void
     const stopped = new Promise<void>((r) => (stop = r))
     const done = run(function* () {
       const sock = tcpServerSocket('127.0.0.1', 0, { backlog: 1024 })
-      const server = yield* spawn(runServer(sock, handler))
+      const server = yield* spawn(runServer(sock, handler, ssl ? { ssl } : {}))
       resolve({
         port: (sock.getsockname() as [string, number])[1],
         stop: () => {
@@ -60,6 +61,8 @@ function curioServer(handler: (client: Socket) => Operation<void>): Promise<Echo
 
 export const curioSocketServer = () => curioServer(socketEcho)
 export const curioStreamServer = () => curioServer(streamEcho)
+/** Curio's echo handler over TLS (`runServer(..., { ssl })`), the handler unchanged. */
+export const curioTlsServer = (ssl: TlsOptions) => curioServer(socketEcho, ssl)
 
 // ---- plain Node ------------------------------------------------------------------------
 
@@ -77,6 +80,30 @@ function nodeServer(onConnection: (sock: NetSocket) => void): Promise<EchoServer
 
 /** Raw `net` callbacks: the fastest Node gets. */
 export const nodeNetServer = () => nodeServer((sock) => sock.on('data', (data) => sock.write(data)))
+
+/** Raw `tls` callbacks: Node's `tls.Server`, echoing in the 'data' handler. */
+export function nodeTlsServer(ssl: TlsOptions): Promise<EchoServer> {
+  // Every connection is destroyed at stop, so none outlives the row.
+  const open = new Set<NetSocket>()
+  const server = createTlsServer({ ...ssl, noDelay: true }, (sock) => {
+    open.add(sock)
+    sock.on('close', () => open.delete(sock))
+    sock.on('error', () => {})
+    sock.on('data', (data) => sock.write(data))
+  })
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      resolve({
+        port: (server.address() as { port: number }).port,
+        stop: () =>
+          new Promise<void>((r) => {
+            for (const sock of open) sock.destroy()
+            server.close(() => r())
+          }),
+      })
+    })
+  })
+}
 
 /** Async iteration over the socket, awaiting 'drain' when write says so. */
 export const nodeAsyncIterServer = () =>
