@@ -51,7 +51,15 @@ export function nodeFlags(mode: string): string {
  */
 export function* aopen(path: string, mode = 'r'): Operation<FileStream> {
   const flags = nodeFlags(mode)
-  const handle = yield* awaitPromise(open(path, flags))
+  const opening = open(path, flags)
+  let handle: FileHandle
+  try {
+    handle = yield* awaitPromise(opening)
+  } catch (error) {
+    // Cancelled while Node opens it: the file opens anyway, and nobody else will close it.
+    opening.then((h) => h.close()).catch(() => {})
+    throw error
+  }
   try {
     // Linux opens a directory for reading; Python (and every later read) says EISDIR: say it now.
     if ((yield* awaitPromise(handle.stat())).isDirectory()) {

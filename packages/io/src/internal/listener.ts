@@ -5,6 +5,9 @@ import { type Operation, ReadResourceBusy, WaitQueue } from '@curio/kernel'
 import { closedError } from '../errors.js'
 import { Connection } from './connection.js'
 
+/** A TLS client that has not finished its handshake by then is dropped (Node's `tls.Server` default). */
+const HANDSHAKE_MS = 120_000
+
 /**
  * A listening `net.Server` seen from tasks: connections Node accepts wait in a queue (already
  * reading, so no byte is lost) until a task takes them with `accept()`. A cancelled `accept`
@@ -50,12 +53,15 @@ export class Listener {
     const sock = new TLSSocket(raw, { ...options, isServer: true })
     this.handshaking.add(sock)
     const fail = (): void => {
+      clearTimeout(timer)
       this.handshaking.delete(sock)
       sock.destroy()
     }
+    const timer = setTimeout(fail, HANDSHAKE_MS).unref()
     sock.once('error', fail)
     sock.once('close', fail)
     sock.once('secure', () => {
+      clearTimeout(timer)
       this.handshaking.delete(sock)
       sock.off('error', fail)
       sock.off('close', fail)
