@@ -133,8 +133,9 @@ async function measureAll(
   for (let i = 0; i < reps; i++) {
     for (const r of runners) {
       if (i > 0 && r.spent > budgetMs) continue
-      // Start each run on a clean heap: the garbage of the previous one is not its cost.
-      if (typeof gc === 'function') gc()
+      // Discussion: no gc() before a timed run. A forced full GC also shrinks the young
+      // generation, so the next run pays extra scavenges while it grows back: that doubled
+      // the time of allocation-heavy rows and barely touched the others.
       const start = performance.now()
       const bytes = await r.fn(r.n)
       const ms = performance.now() - start
