@@ -13,6 +13,7 @@
  *   woken by one Node timer (the nearest deadline), by wakes from callbacks (I/O, promises),
  *   and it returns to the event loop every few milliseconds of continuous running.
  */
+import { performance } from 'node:perf_hooks'
 import type { Activation } from './activation.js'
 import { current } from './current.js'
 import { CancelledError, KernelClosed, TaskTimeout } from './errors.js'
@@ -20,7 +21,7 @@ import { type Operation, type OperationSource, sourceName, toOperation } from '.
 import { RingQueue } from './ring-queue.js'
 import { describeError, type SpawnOptions, Task } from './task.js'
 import { TimerHeap } from './timer-heap.js'
-import { BLOCKED, DELIVER, debugCapture, misuseError, Trap } from './trap.js'
+import { BLOCKED, CLOCK_ON_RESUME, DELIVER, debugCapture, misuseError, Trap } from './trap.js'
 
 /** Options for `new Kernel` and `run`. */
 export interface KernelOptions {
@@ -106,6 +107,14 @@ export class Kernel {
     this.debug = typeof debug === 'object' ? debug.locations !== false : debug
     this.reportCrash = options.reportCrash ?? defaultReportCrash
     for (const hook of this.hooks ?? []) hook.activate?.(this)
+  }
+
+  private passClock = Number.NaN
+
+  /** The clock read once per pass, for resumes that only need "about now" (sleep(0)). */
+  private passNow(): number {
+    const c = this.passClock
+    return c === c ? c : (this.passClock = this.now())
   }
 
   /** The kernel clock in milliseconds (virtual time with a virtual clock). */
@@ -282,6 +291,7 @@ export class Kernel {
         // Each pass steps the tasks that were ready when it began; tasks made ready during
         // the pass (including by timers) run in the next one.
         sinceCheck += n
+        this.passClock = Number.NaN
         while (n-- > 0 && this.active) this.step(ready.shift()!)
         if (!this.active) break
         if (this.timers.size !== 0) this.fireTimers(this.now())
@@ -344,6 +354,7 @@ export class Kernel {
     const gen = task._gen!
     let throwing = task._throwing
     let sent = task._resume
+    if (sent === CLOCK_ON_RESUME) sent = this.passNow()
     task._resume = undefined
     task._throwing = false
     task.state = 'RUNNING'

@@ -334,7 +334,7 @@ class JoinTrap extends Trap {
       }
       if (!target.cancelled) {
         target.cancelled = true
-        target._kernel._interrupt(target, this.exc ?? new TaskCancelled())
+        target._kernel._interrupt(target, this.exc ?? quietCancel())
       }
       if (!this.blocking) return true
     } else {
@@ -397,4 +397,15 @@ class JoinTrap extends Trap {
 
 export function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+}
+
+/** A TaskCancelled without a stack: its stack would only show the canceller's kernel frames. */
+function quietCancel(): TaskCancelled {
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 0
+  try {
+    return new TaskCancelled()
+  } finally {
+    Error.stackTraceLimit = limit
+  }
 }

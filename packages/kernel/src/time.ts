@@ -2,7 +2,7 @@ import type { Kernel } from './kernel.js'
 import type { Operation } from './operation.js'
 import type { Task } from './task.js'
 import type { TimerEntry } from './timer-heap.js'
-import { BLOCKED, DELIVER, Trap } from './trap.js'
+import { BLOCKED, CLOCK_ON_RESUME, DELIVER, Trap } from './trap.js'
 
 class ClockTrap extends Trap {
   run(kernel: Kernel): number {
@@ -34,6 +34,11 @@ class SleepTrap extends Trap implements TimerEntry {
 
   run(kernel: Kernel, task: Task<unknown>): unknown {
     if (!kernel._mayBlock(task)) return DELIVER
+    if (!this.absolute && this.ms <= 0) {
+      // sleep(0): no clock read per call; the kernel sends the clock of the pass it resumes in.
+      kernel._wake(task, CLOCK_ON_RESUME)
+      return BLOCKED
+    }
     const now = kernel.now()
     const deadline = this.absolute ? this.ms : now + this.ms
     if (deadline <= now) {

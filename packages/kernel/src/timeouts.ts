@@ -19,6 +19,8 @@ import { Trap } from './trap.js'
 export class TimeoutState {
   readonly deadlines: number[] = []
   readonly fired: boolean[] = []
+  /** Open levels; the arrays are never shrunk (push/pop at depth 0<->1 reallocated them per block). */
+  depth = 0
   /** Levels below this index were open when the task was cancelled: they never fire. */
   disarmed = 0
   readonly entry: TimeoutEntry
@@ -29,7 +31,7 @@ export class TimeoutState {
   /** Put the nearest unfired deadline in the heap (or take the entry out if there is none). */
   rearm(kernel: Kernel): void {
     let nearest = Number.POSITIVE_INFINITY
-    for (let i = this.disarmed; i < this.deadlines.length; i++) {
+    for (let i = this.disarmed; i < this.depth; i++) {
       if (!this.fired[i] && this.deadlines[i]! < nearest) nearest = this.deadlines[i]!
     }
     if (nearest === Number.POSITIVE_INFINITY) kernel._timers.remove(this.entry)
@@ -47,7 +49,7 @@ export class TimeoutState {
    * opened after the cancellation, e.g. to bound the cleanup, keep their deadlines.
    */
   disarm(kernel: Kernel): void {
-    this.disarmed = this.deadlines.length
+    this.disarmed = this.depth
     this.rearm(kernel)
   }
 
@@ -58,7 +60,7 @@ export class TimeoutState {
    */
   ownerOf(t: number): number {
     const { deadlines, fired } = this
-    for (let i = 0; i < deadlines.length; i++) {
+    for (let i = 0; i < this.depth; i++) {
       if (deadlines[i]! <= t && (i >= this.disarmed || fired[i])) return i
     }
     return -1
@@ -67,7 +69,7 @@ export class TimeoutState {
   /** Index of the outermost armed level whose deadline is at or before `t`, or -1. */
   outermostExpired(t: number): number {
     const { deadlines } = this
-    for (let i = this.disarmed; i < deadlines.length; i++) if (deadlines[i]! <= t) return i
+    for (let i = this.disarmed; i < this.depth; i++) if (deadlines[i]! <= t) return i
     return -1
   }
 }
@@ -83,7 +85,7 @@ class TimeoutEntry implements TimerEntry {
 
   expire(now: number): void {
     const { deadlines, fired } = this.state
-    for (let i = this.state.disarmed; i < deadlines.length; i++) if (deadlines[i]! <= now) fired[i] = true
+    for (let i = this.state.disarmed; i < this.state.depth; i++) if (deadlines[i]! <= now) fired[i] = true
     const kernel = this.task._kernel
     this.state.rearm(kernel)
     kernel._interrupt(this.task, new TaskTimeout(now))
@@ -99,8 +101,9 @@ class PushDeadline extends Trap {
   }
   run(kernel: Kernel, task: Task<unknown>): undefined {
     const state = (task._timeouts ??= new TimeoutState(task))
-    state.deadlines.push(this.relative ? kernel.now() + this.time : this.time)
-    state.fired.push(false)
+    const level = state.depth++
+    state.deadlines[level] = this.relative ? kernel.now() + this.time : this.time
+    state.fired[level] = false
     state.rearm(kernel)
     return undefined
   }
@@ -128,7 +131,7 @@ class PopDeadline extends Trap {
   run(kernel: Kernel, task: Task<unknown>): Exit {
     const state = task._timeouts!
     const { deadlines, fired } = state
-    const mine = deadlines.length - 1
+    const mine = state.depth - 1
     let exit = Exit.Pass
     const e = this.error
     if (e instanceof TaskTimeout || e instanceof TimeoutCancellationError) {
@@ -138,9 +141,8 @@ class PopDeadline extends Trap {
       else if (n < mine) exit = e instanceof TaskTimeout ? Exit.Outer : Exit.Pass
       else exit = Exit.Expired
     }
-    deadlines.pop()
-    fired.pop()
-    if (state.disarmed > deadlines.length) state.disarmed = deadlines.length
+    const depth = --state.depth
+    if (state.disarmed > depth) state.disarmed = depth
     // Discussion: a deadline that fired while the task could not take it (running, or with
     // cancellation disabled) left a pending TaskTimeout. If no block still open has expired
     // by its clock, it belonged to this block or one inside it, and must never fire later.
@@ -153,9 +155,9 @@ class PopDeadline extends Trap {
     // turned it into a TimeoutCancellationError that the code may catch, or it passed while
     // this block ran on). The task must not carry on in the enclosing block as if it had
     // time left: as in Curio's unset_timeout, a TaskTimeout waits for its next blocking trap.
-    const now = kernel.now()
-    if (task._cancelPending === undefined && state.outermostExpired(now) >= 0) {
-      task._cancelPending = new TaskTimeout(now)
+    if (depth > state.disarmed && task._cancelPending === undefined) {
+      const now = kernel.now()
+      if (state.outermostExpired(now) >= 0) task._cancelPending = new TaskTimeout(now)
     }
     state.rearm(kernel)
     return exit

@@ -5,6 +5,8 @@ import type { Task } from './task.js'
 export const BLOCKED: unique symbol = Symbol('curio.blocked')
 /** `trap.run` result: a cancellation is pending and deliverable; the kernel throws it instead. */
 export const DELIVER: unique symbol = Symbol('curio.deliver')
+/** A resume value: send the kernel clock of the pass the task resumes in. */
+export const CLOCK_ON_RESUME: unique symbol = Symbol('curio.clockOnResume')
 
 /** Set while any kernel has debug capture on: traps then record where they were created. */
 export const debugCapture = { enabled: 0 }
