@@ -24,7 +24,9 @@ const exec = promisify(execFile)
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const packagesDir = join(root, 'packages')
 const bin = (name: string) => join(root, 'node_modules', '.bin', name)
-const pnpm = join(root, '.tools', 'node_modules', '.bin', 'pnpm')
+// The pinned pnpm that `npm test` puts in .tools/; else whatever pnpm is on the PATH.
+const toolsPnpm = join(root, '.tools', 'node_modules', '.bin', 'pnpm')
+const pnpm = existsSync(toolsPnpm) ? toolsPnpm : 'pnpm'
 const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', npm_config_update_notifier: 'false' }
 
 interface Manifest {
