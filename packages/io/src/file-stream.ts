@@ -8,6 +8,7 @@ import {
 } from '@curio/kernel'
 import { closedError, IncompleteRead, systemError } from './errors.js'
 import { isOperation, splitLines } from './internal/connection-stream.js'
+import type { Stream } from './stream.js'
 
 /** Bytes asked of the OS per read when looking for a line. */
 const CHUNK = 64 * 1024
@@ -85,7 +86,7 @@ export function* aopen(path: string, mode = 'r'): Operation<FileStream> {
  * starts at the same place. A write, once handed to Node, is finished before a cancellation is
  * delivered, so the position always matches what is in the file.
  */
-export class FileStream implements Disposable {
+export class FileStream implements Stream {
   /** The path it was opened with. */
   readonly path: string
   private readonly handle: FileHandle

@@ -1,6 +1,7 @@
 import type { Connection } from './internal/connection.js'
 import { ConnectionStream } from './internal/connection-stream.js'
 import type { Socket } from './socket.js'
+import type { Stream } from './stream.js'
 
 /**
  * File-like reading and writing over a connected socket: `read`, `readExactly`, `readline`,
@@ -17,7 +18,7 @@ import type { Socket } from './socket.js'
  * }
  * ```
  */
-export class SocketStream extends ConnectionStream implements Disposable {
+export class SocketStream extends ConnectionStream implements Stream {
   /** The socket this stream reads and writes. */
   readonly socket: Socket
 

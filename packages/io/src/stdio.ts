@@ -2,6 +2,7 @@ import type { Socket as NetSocket } from 'node:net'
 import { closedError, systemError } from './errors.js'
 import { Connection } from './internal/connection.js'
 import { ConnectionStream } from './internal/connection-stream.js'
+import type { Stream } from './stream.js'
 
 const WRITES = new Set(['write', 'writelines', 'flush'])
 
@@ -15,7 +16,7 @@ const WRITES = new Set(['write', 'writelines', 'flush'])
  * only while a task waits for input, so a program that has read what it wanted exits normally.
  * Writes wait while Node still holds the data (a slow terminal or a full pipe is backpressure).
  */
-export class StdStream extends ConnectionStream implements Disposable {
+export class StdStream extends ConnectionStream implements Stream {
   /** `'stdin'`, `'stdout'` or `'stderr'`. */
   readonly name: 'stdin' | 'stdout' | 'stderr'
   private conn: Connection | undefined = undefined

@@ -1,9 +1,10 @@
 import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process'
 import { constants } from 'node:os'
+import { NodeStream } from '@curio/io'
 import { type Operation, WaitQueue } from '@curio/kernel'
 import { STDOUT, type StderrOption, type StdioOption } from './constants.js'
 import { type Captured, exchange } from './internal/exchange.js'
-import { PipeStream } from './pipe-stream.js'
+import { merge } from './internal/merge.js'
 
 /** Options for `new Popen`. */
 export interface PopenOptions {
@@ -46,11 +47,11 @@ export class Popen {
   /** The child's process id (undefined when it could not be started). */
   readonly pid: number | undefined
   /** Writes to the child's standard input, when it is piped. */
-  readonly stdin: PipeStream | null
+  readonly stdin: NodeStream | null
   /** Reads the child's standard output (merged with standard error for `stderr: STDOUT`), when piped. */
-  readonly stdout: PipeStream | null
+  readonly stdout: NodeStream | null
   /** Reads the child's standard error, when it is piped. */
-  readonly stderr: PipeStream | null
+  readonly stderr: NodeStream | null
   private readonly child: ChildProcess | undefined
   private readonly group: boolean
   private code: number | null = null
@@ -65,10 +66,10 @@ export class Popen {
     this.args = [...args]
     this.group = options.startNewSession === true
     const stdout = options.stdout ?? 'inherit'
-    const merge = options.stderr === STDOUT
+    const merged = options.stderr === STDOUT
     // Node cannot hand one pipe to two descriptors: a merged stderr gets its own pipe, read into
     // the same stream as stdout, or goes to the parent's stdout (fd 1) / nowhere like stdout.
-    const stderr = merge ? (stdout === 'inherit' ? 1 : stdout) : (options.stderr ?? 'inherit')
+    const stderr = merged ? (stdout === 'inherit' ? 1 : stdout) : (options.stderr ?? 'inherit')
     const stdio: StdioOptions = [options.stdin ?? 'inherit', stdout, stderr as StdioOption | 1]
     const [file, argv] = options.shell === true ? ['/bin/sh', ['-c', ...args]] : [args[0]!, args.slice(1)]
     let child: ChildProcess | undefined
@@ -84,10 +85,12 @@ export class Popen {
       child.on('error', this.onError)
       child.on('exit', this.onExit)
     }
-    this.stdin = child?.stdin ? new PipeStream([], child.stdin) : null
-    const outputs = [child?.stdout, merge ? child?.stderr : undefined].filter((s) => s != null)
-    this.stdout = outputs.length > 0 ? new PipeStream(outputs) : null
-    this.stderr = !merge && child?.stderr ? new PipeStream([child.stderr]) : null
+    // The pipes are sockets, readable and writable to Node: each is used one way only.
+    this.stdin = child?.stdin ? new NodeStream(child.stdin, { readable: false }) : null
+    const outputs = [child?.stdout, merged ? child?.stderr : undefined].filter((s) => s != null)
+    const output = outputs.length > 1 ? merge(outputs) : outputs[0]
+    this.stdout = output ? new NodeStream(output, { writable: false }) : null
+    this.stderr = !merged && child?.stderr ? new NodeStream(child.stderr, { writable: false }) : null
   }
 
   private readonly onError = (error: Error): void => {

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream'
 import type { Operation } from '@curio/kernel'
 import { IncompleteRead } from '../errors.js'
 import { type Connection, EMPTY } from './connection.js'
@@ -19,11 +20,11 @@ export function splitLines(all: Buffer): Buffer[] {
 
 /**
  * The stream operations over a `Connection` (its read queue, its write tracking), shared by
- * `SocketStream` and the standard streams: each says where its connection comes from.
+ * `SocketStream`, `NodeStream` and the standard streams: each says where its connection comes from.
  */
 export abstract class ConnectionStream {
   /** The connection to use, or the error this call gets (EBADF once closed...). */
-  protected abstract connection(syscall: string): Connection
+  protected abstract connection(syscall: string): Connection<Duplex>
 
   /**
    * Up to `max` bytes, waiting until at least one has arrived (empty at end of stream); with
@@ -76,17 +77,20 @@ export abstract class ConnectionStream {
     return splitLines(conn.takeExactly(conn.buffered))
   }
 
-  /** Write all of `data`; returns once Node has taken it (so the buffer may be reused). */
-  *write(data: Uint8Array): Operation<void> {
+  /**
+   * Write all of `data` (a string as UTF-8); returns once Node has taken it (so the buffer may
+   * be reused).
+   */
+  *write(data: Uint8Array | string): Operation<void> {
     const conn = this.connection('write')
-    const ticket = conn.send(data, 'write')
+    const ticket = conn.send(toBytes(data), 'write')
     if (ticket !== 0) yield* conn.waitWritten(ticket, 'write')
   }
 
   /** Write each of `lines` (in one system call when they are ready together). */
-  *writelines(lines: Iterable<Uint8Array>): Operation<void> {
+  *writelines(lines: Iterable<Uint8Array | string>): Operation<void> {
     const conn = this.connection('writelines')
-    const ticket = conn.sendMany([...lines], 'writelines')
+    const ticket = conn.sendMany(Array.from(lines, toBytes), 'writelines')
     if (ticket !== 0) yield* conn.waitWritten(ticket, 'writelines')
   }
 
@@ -107,6 +111,10 @@ export abstract class ConnectionStream {
       if (isOperation(step)) yield* step
     }
   }
+}
+
+function toBytes(data: Uint8Array | string): Uint8Array {
+  return typeof data === 'string' ? Buffer.from(data) : data
 }
 
 /** True for what a generator function returns (an operation to `yield*`). */

@@ -1,4 +1,5 @@
 import type { Socket as NetSocket } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { type Operation, ReadResourceBusy, WaitQueue, WriteResourceBusy } from '@curio/kernel'
 import { closedError, systemError } from '../errors.js'
 
@@ -23,6 +24,11 @@ export interface ConnectionOptions {
   /** False for a write-only stream (stdout): no read listeners. */
   readable?: boolean
   /**
+   * False for a read-only stream (a child's output): `close()` destroys it at once, since there
+   * is nothing to send, and the writer at the other end must learn that nobody reads (EPIPE).
+   */
+  writable?: boolean
+  /**
    * Read from the OS only while a task waits to read (stdin): a program that has read what it
    * wanted must be free to exit, and a stream read while nobody asks would keep it alive.
    */
@@ -33,7 +39,7 @@ export interface ConnectionOptions {
 export const EMPTY: Buffer = Buffer.alloc(0)
 
 /**
- * One connected `net.Socket` seen from tasks: received chunks wait here until a task takes them,
+ * One connected `net.Socket` (or any Node duplex stream: `S`) seen from tasks: received chunks wait here until a task takes them,
  * and writes are tracked until Node has handed them to the OS. `Socket` and `SocketStream` both
  * read and write through it, so they can be mixed on one connection.
  *
@@ -47,8 +53,8 @@ export const EMPTY: Buffer = Buffer.alloc(0)
  * reading from the OS pauses once `HIGH_WATER` bytes are buffered, so a peer sending faster than
  * the task reads fills TCP windows, not our memory.
  */
-export class Connection {
-  readonly sock: NetSocket
+export class Connection<S extends Duplex = NetSocket> {
+  readonly sock: S
   /** Received chunks not yet taken, oldest first. */
   private chunks: Buffer[] = []
   /** Bytes in `chunks`. */
@@ -72,12 +78,16 @@ export class Connection {
   private writeError: Error | undefined = undefined
 
   private readonly readOnDemand: boolean
+  private readonly readable: boolean
+  private readonly writable: boolean
 
-  constructor(sock: NetSocket, connected: boolean, options: ConnectionOptions = {}) {
+  constructor(sock: S, connected: boolean, options: ConnectionOptions = {}) {
     this.sock = sock
     this.connected = connected
     this.readOnDemand = options.readOnDemand ?? false
-    if (options.readable ?? true) {
+    this.readable = options.readable ?? true
+    this.writable = options.writable ?? true
+    if (this.readable) {
       sock.on('data', this.onData)
       sock.on('end', this.onEnd)
     }
@@ -331,7 +341,7 @@ export class Connection {
     this.chunks = []
     this.buffered = 0
     this.paused = false
-    this.sock.resume()
+    if (this.readable) this.sock.resume()
     this.readers.wakeAll()
   }
 
@@ -347,7 +357,7 @@ export class Connection {
     this.writers.wakeAll()
     const sock = this.sock
     if (sock.destroyed) return
-    if (!this.connected || this.error !== undefined) {
+    if (!this.connected || this.error !== undefined || !this.writable) {
       sock.destroy()
       return
     }
@@ -360,7 +370,8 @@ export class Connection {
 
   private linger(): void {
     const sock = this.sock
-    sock.unref()
+    // Only sockets hold the event loop on their own; other streams have no `unref`.
+    ;(sock as { unref?: () => void }).unref?.()
     setTimeout(() => sock.destroy(), LINGER_MS).unref()
   }
 

@@ -1,5 +1,5 @@
+import type { NodeStream } from '@curio/io'
 import { CancelledError, type Operation, TaskGroupError, taskGroup } from '@curio/kernel'
-import type { PipeStream } from '../pipe-stream.js'
 import type { Popen } from '../popen.js'
 import { killAndReap } from './reap.js'
 
@@ -41,7 +41,7 @@ export function* exchange(
   }
 }
 
-function* feed(stdin: PipeStream, input: Uint8Array | string | undefined): Operation<void> {
+function* feed(stdin: NodeStream, input: Uint8Array | string | undefined): Operation<void> {
   try {
     if (input !== undefined && input.length > 0) yield* stdin.write(input)
   } catch (error) {
@@ -54,7 +54,7 @@ function* feed(stdin: PipeStream, input: Uint8Array | string | undefined): Opera
   }
 }
 
-function* drain(stream: PipeStream, into: Buffer[]): Operation<void> {
+function* drain(stream: NodeStream, into: Buffer[]): Operation<void> {
   for (;;) {
     const chunk = yield* stream.read(CHUNK)
     if (chunk.length === 0) break
