@@ -113,8 +113,8 @@ export class Kernel {
 
   /** The clock read once per pass, for resumes that only need "about now" (sleep(0)). */
   private passNow(): number {
-    const c = this.passClock
-    return c === c ? c : (this.passClock = this.now())
+    if (Number.isNaN(this.passClock)) this.passClock = this.now()
+    return this.passClock
   }
 
   /** The kernel clock in milliseconds (virtual time with a virtual clock). */

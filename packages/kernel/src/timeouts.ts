@@ -130,7 +130,6 @@ class PopDeadline extends Trap {
 
   run(kernel: Kernel, task: Task<unknown>): Exit {
     const state = task._timeouts!
-    const { deadlines, fired } = state
     const mine = state.depth - 1
     let exit = Exit.Pass
     const e = this.error
