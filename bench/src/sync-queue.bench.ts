@@ -8,8 +8,9 @@ import { type Operation, WaitQueue } from '@curio/kernel'
 import { Queue } from '@curio/queue'
 import { Lock } from '@curio/sync'
 import { Mutex } from 'async-mutex'
-import { Effect, Queue as EffectQueue, Fiber } from 'effect'
+import { Effect } from 'effect'
 import * as effection from 'effection'
+import { effectionPingPong, effectPingPong } from './baselines/ping-pong.js'
 import type { Area, Row } from './harness.js'
 
 // ---- queue ping-pong -------------------------------------------------------------------------
@@ -104,28 +105,6 @@ async function promisePingPong(messages: number): Promise<void> {
   await Promise.all([promisePinger(ping, pong, messages / 2), promisePonger(ping, pong, messages / 2)])
 }
 
-type EffectionQueue = effection.Queue<number, never>
-
-function* effectionPinger(ping: EffectionQueue, pong: EffectionQueue, rounds: number) {
-  for (let i = 0; i < rounds; i++) {
-    ping.add(i)
-    yield* pong.next()
-  }
-}
-
-function* effectionPonger(ping: EffectionQueue, pong: EffectionQueue, rounds: number) {
-  for (let i = 0; i < rounds; i++) pong.add((yield* ping.next()).value as number)
-}
-
-function* effectionQueuePingPong(messages: number): effection.Operation<void> {
-  const ping = effection.createQueue<number, never>()
-  const pong = effection.createQueue<number, never>()
-  const a = yield* effection.spawn(() => effectionPinger(ping, pong, messages / 2))
-  const b = yield* effection.spawn(() => effectionPonger(ping, pong, messages / 2))
-  yield* a
-  yield* b
-}
-
 type Channel = effection.Channel<number, never>
 type Subscription = effection.Subscription<number, never>
 
@@ -151,29 +130,6 @@ function* effectionChannelPingPong(messages: number): effection.Operation<void> 
   yield* a
   yield* b
 }
-
-const effectPinger = (ping: EffectQueue.Queue<number>, pong: EffectQueue.Queue<number>, rounds: number) =>
-  Effect.gen(function* () {
-    for (let i = 0; i < rounds; i++) {
-      yield* EffectQueue.offer(ping, i)
-      yield* EffectQueue.take(pong)
-    }
-  })
-
-const effectPonger = (ping: EffectQueue.Queue<number>, pong: EffectQueue.Queue<number>, rounds: number) =>
-  Effect.gen(function* () {
-    for (let i = 0; i < rounds; i++) yield* EffectQueue.offer(pong, yield* EffectQueue.take(ping))
-  })
-
-const effectPingPong = (messages: number) =>
-  Effect.gen(function* () {
-    const ping = yield* EffectQueue.unbounded<number>()
-    const pong = yield* EffectQueue.unbounded<number>()
-    const a = yield* Effect.fork(effectPinger(ping, pong, messages / 2))
-    const b = yield* Effect.fork(effectPonger(ping, pong, messages / 2))
-    yield* Fiber.join(a)
-    yield* Fiber.join(b)
-  })
 
 // ---- contended lock --------------------------------------------------------------------------
 
@@ -239,7 +195,7 @@ const rows: Row[] = [
       curio: (n) => curio.run(pingPong(n)),
       promise: promisePingPong,
       'kernel mailbox': (n) => curio.run(mailboxPingPong(n)),
-      'effection queue': (n) => effection.run(() => effectionQueuePingPong(n)),
+      'effection queue': (n) => effection.run(() => effectionPingPong(n)),
       'effection channel': (n) => effection.run(() => effectionChannelPingPong(n)),
       // Effect's queue takes ~50 us a message here: a smaller n keeps the row under a minute.
       effect: { n: 20_000, run: (n) => Effect.runPromise(effectPingPong(n)) },
