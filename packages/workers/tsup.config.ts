@@ -1,13 +1,9 @@
 import { copyFile } from 'node:fs/promises'
 import { defineConfig } from 'tsup'
+import { packageBuild } from '../../tsup.base.js'
 
 export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
+  ...packageBuild,
   // `import.meta.url` in the CJS build: the worker entry is found relative to the module.
   shims: true,
   // The worker entry runs in threads and child processes that have no TypeScript loader:
