@@ -94,6 +94,14 @@ export abstract class Trap {
 
 /** Explains what a task yielded when it was not a trap reached through `yield*`. */
 export function misuseError(yielded: unknown): TypeError {
+  // A trap stepped through `yield*` (`_s === 1`) that is not one of ours comes from another
+  // copy of this module: ESM and CommonJS builds, or two versions, loaded side by side.
+  if (!(yielded instanceof Trap) && isGenerator(yielded) && (yielded as unknown as { _s?: number })._s === 1) {
+    return new TypeError(
+      'a task yielded an operation of another copy of @curio/kernel: the process has loaded it twice ' +
+        '(import and require side by side, or two versions); load one copy',
+    )
+  }
   if (yielded instanceof Trap || isGenerator(yielded)) {
     return new TypeError('a task yielded an operation without the star: write `yield* op`, not `yield op`')
   }

@@ -54,6 +54,34 @@ describe('yield without the star', () => {
     expect((e as Error).message).toMatch(/yield\*/)
   })
 
+  it('an operation from a second copy of the kernel is named as such, not as a missing star', async () => {
+    // What a trap of another loaded copy (ESM beside CJS, two versions) looks like to this one:
+    // stepped through yield* (state 1), but not an instance of this copy's Trap class.
+    const foreignTrap = {
+      value: undefined as unknown,
+      done: false,
+      _s: 0,
+      next() {
+        this._s = 1
+        this.value = this
+        return this
+      },
+      throw(error: unknown): never {
+        throw error
+      },
+      [Symbol.iterator]() {
+        return this
+      },
+    }
+    await vrun(function* () {
+      const e = yield* thrown(function* () {
+        yield* foreignTrap as any
+      })
+      expect(e).toBeInstanceOf(TypeError)
+      expect((e as Error).message).toMatch(/another copy of @curio\/kernel/)
+    })
+  })
+
   it('yielding a promise says to use awaitPromise', async () => {
     await vrun(function* () {
       const e = yield* thrown(function* () {
