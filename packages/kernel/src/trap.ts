@@ -96,7 +96,11 @@ export abstract class Trap {
 export function misuseError(yielded: unknown): TypeError {
   // A trap stepped through `yield*` (`_s === 1`) that is not one of ours comes from another
   // copy of this module: ESM and CommonJS builds, or two versions, loaded side by side.
-  if (!(yielded instanceof Trap) && isGenerator(yielded) && (yielded as unknown as { _s?: number })._s === 1) {
+  if (
+    !(yielded instanceof Trap) &&
+    isGenerator(yielded) &&
+    (yielded as unknown as { _s?: number })._s === 1
+  ) {
     return new TypeError(
       'a task yielded an operation of another copy of @curio/kernel: the process has loaded it twice ' +
         '(import and require side by side, or two versions); load one copy',
