@@ -521,19 +521,18 @@ export class Kernel {
 
   /** @internal make a suspended task ready, resuming it with `value` */
   _wake(task: Task<any>, value: unknown): void {
-    task._blockedOn = undefined
-    task._throwing = false
-    task._resume = value
-    task.state = 'READY'
-    this.ready.push(task)
-    if (!this.running) this.schedule()
+    this.makeReady(task, false, value)
   }
 
   /** @internal make a suspended task ready, resuming it by throwing `error` into it */
   _wakeThrow(task: Task<any>, error: unknown): void {
+    this.makeReady(task, true, error)
+  }
+
+  private makeReady(task: Task<any>, throwing: boolean, resume: unknown): void {
     task._blockedOn = undefined
-    task._throwing = true
-    task._resume = error
+    task._throwing = throwing
+    task._resume = resume
     task.state = 'READY'
     this.ready.push(task)
     if (!this.running) this.schedule()
