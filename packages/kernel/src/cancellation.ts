@@ -2,9 +2,9 @@ import { CancelledError } from './errors.js'
 import type { Kernel } from './kernel.js'
 import { type Operation, type OperationSource, toOperation } from './operation.js'
 import type { Task } from './task.js'
-import { DELIVER, Trap } from './trap.js'
+import { DELIVER, InstantTrap, Trap } from './trap.js'
 
-class AllowCancelTrap extends Trap {
+class AllowCancelTrap extends InstantTrap {
   constructor(private readonly allow: boolean) {
     super()
   }
@@ -57,7 +57,7 @@ export function* enableCancellation<T>(op: OperationSource<T>): Operation<T | un
   }
 }
 
-class CheckCancellationTrap extends Trap {
+class CheckCancellationTrap extends InstantTrap {
   run(_kernel: Kernel, task: Task<unknown>): unknown {
     if (task._cancelPending !== undefined && task._allowCancel) return DELIVER
     return task._cancelPending
@@ -75,7 +75,7 @@ export function checkCancellation(): Operation<CancelledError | undefined> {
   return new CheckCancellationTrap() as unknown as Operation<CancelledError | undefined>
 }
 
-class SetCancellationTrap extends Trap {
+class SetCancellationTrap extends InstantTrap {
   constructor(private readonly exc: CancelledError | undefined) {
     super()
   }

@@ -375,7 +375,7 @@ export class Kernel {
         return
       }
       const trap = r.value
-      if (!(trap instanceof Trap) || trap._s !== 1) {
+      if (!(trap instanceof Trap) || (trap._s !== 1 && trap._s !== 3)) {
         throwing = true
         sent = misuseError(trap)
         continue

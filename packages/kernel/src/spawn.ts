@@ -1,9 +1,9 @@
 import type { Kernel } from './kernel.js'
 import type { Operation, OperationSource } from './operation.js'
 import type { SpawnOptions, Task } from './task.js'
-import { Trap } from './trap.js'
+import { InstantTrap, Trap } from './trap.js'
 
-class SpawnTrap extends Trap {
+class SpawnTrap extends InstantTrap {
   constructor(
     private readonly source: OperationSource<unknown>,
     private readonly options: SpawnOptions | undefined,
@@ -26,7 +26,7 @@ export function spawn<T>(op: OperationSource<T>, options?: SpawnOptions): Operat
   return new SpawnTrap(op, options) as unknown as Operation<Task<T>>
 }
 
-class CurrentTaskTrap extends Trap {
+class CurrentTaskTrap extends InstantTrap {
   run(_kernel: Kernel, task: Task<unknown>): Task<unknown> {
     return task
   }

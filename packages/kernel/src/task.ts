@@ -3,7 +3,7 @@ import type { Kernel } from './kernel.js'
 import type { Operation } from './operation.js'
 import type { TaskGroup } from './task-group.js'
 import type { TimeoutState } from './timeouts.js'
-import { DELIVER, Trap } from './trap.js'
+import { DELIVER, NOT_NOW, Trap } from './trap.js'
 import { innermostUserFrame, userFrames } from './where.js'
 
 let nextTaskId = 1
@@ -321,6 +321,15 @@ class JoinTrap extends Trap {
     readonly exc: CancelledError | undefined = undefined,
   ) {
     super()
+  }
+
+  /** A join or wait of a task that has already ended, or a cancel of one: no kernel needed. */
+  override _now(_kernel: Kernel, task: Task<unknown>): unknown {
+    const target = this.target
+    if (!target.terminated || target === task) return NOT_NOW
+    if (this.mode === JoinMode.Cancel) return false
+    if (this.mode === JoinMode.Join) target._group?._discard(target)
+    return this.outcome()
   }
 
   run(kernel: Kernel, task: Task<unknown>): unknown {

@@ -2,9 +2,9 @@ import type { Kernel } from './kernel.js'
 import type { Operation } from './operation.js'
 import type { Task } from './task.js'
 import type { TimerEntry } from './timer-heap.js'
-import { BLOCKED, CLOCK_ON_RESUME, DELIVER, Trap } from './trap.js'
+import { BLOCKED, CLOCK_ON_RESUME, DELIVER, InstantTrap, Trap } from './trap.js'
 
-class ClockTrap extends Trap {
+class ClockTrap extends InstantTrap {
   run(kernel: Kernel): number {
     return kernel.now()
   }

@@ -13,7 +13,7 @@ import type { Kernel } from './kernel.js'
 import { type Operation, type OperationSource, toOperation } from './operation.js'
 import type { Task } from './task.js'
 import type { TimerEntry } from './timer-heap.js'
-import { Trap } from './trap.js'
+import { InstantTrap } from './trap.js'
 
 /** @internal a task's timeout blocks */
 export class TimeoutState {
@@ -92,7 +92,7 @@ class TimeoutEntry implements TimerEntry {
   }
 }
 
-class PushDeadline extends Trap {
+class PushDeadline extends InstantTrap {
   constructor(
     private readonly time: number,
     private readonly relative: boolean,
@@ -123,7 +123,7 @@ enum Exit {
   Uncaught = 3,
 }
 
-class PopDeadline extends Trap {
+class PopDeadline extends InstantTrap {
   constructor(private readonly error: unknown) {
     super()
   }

@@ -1,7 +1,7 @@
 import type { Kernel } from './kernel.js'
 import type { Operation } from './operation.js'
 import type { Task } from './task.js'
-import { DELIVER, describeValue, Trap } from './trap.js'
+import { DELIVER, describeValue, NOT_NOW, Trap } from './trap.js'
 
 /** Options for `new WaitQueue`. */
 export interface WaitQueueOptions {
@@ -51,9 +51,16 @@ class SuspendTrap extends Trap implements WaitNode {
     return this.task?._kernel
   }
 
+  // Finishing at once is no blocking call, so no cancellation point either.
+  override _now(): unknown {
+    if (this.attempt === undefined) return NOT_NOW
+    const value = this.attempt()
+    return value === MUST_WAIT ? NOT_NOW : value
+  }
+
   run(kernel: Kernel, task: Task<unknown>): unknown {
-    // Finishing at once is no blocking call, so no cancellation point either.
-    if (this.attempt !== undefined) {
+    // `_s === 3`: `next` just tried `_now`, and nothing has run since.
+    if (this.attempt !== undefined && this._s !== 3) {
       const value = this.attempt()
       if (value !== MUST_WAIT) return value
     }
