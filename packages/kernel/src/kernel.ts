@@ -137,7 +137,8 @@ export class Kernel {
   spawn<T>(source: OperationSource<T>, options: SpawnOptions = {}): Task<T> {
     const task = this.spawnTask(
       toOperation(source, 'spawn'),
-      { name: options.name ?? sourceName(source) ?? 'task', daemon: options.daemon ?? false },
+      options.name ?? sourceName(source) ?? 'task',
+      options.daemon ?? false,
       undefined,
     )
     if (!this.running) this.schedule()
@@ -153,7 +154,7 @@ export class Kernel {
     if (this.active) return Promise.reject(new Error('kernel is already running: one run at a time'))
     let task: Task<T>
     try {
-      task = this.spawnTask(toOperation(main, 'run'), { name: sourceName(main) ?? 'main' }, undefined)
+      task = this.spawnTask(toOperation(main, 'run'), sourceName(main) ?? 'main', false, undefined)
     } catch (error) {
       return Promise.reject(error)
     }
@@ -357,7 +358,7 @@ export class Kernel {
     if (sent === CLOCK_ON_RESUME) sent = this.passNow()
     task._resume = undefined
     task._throwing = false
-    task.state = 'RUNNING'
+    task._ready = false
     task.cycles++
     current.task = task
     const hooks = this.hooksFor(task)
@@ -416,7 +417,6 @@ export class Kernel {
     const hooks = this.hooksFor(task)
     if (hooks !== undefined) for (const h of hooks) h.suspended?.(task, 'exit')
     task.terminated = true
-    task.state = 'TERMINATED'
     task._gen = undefined
     task._blockedOn = undefined
     task._cancelPending = undefined
@@ -474,16 +474,22 @@ export class Kernel {
   _spawn<T>(source: OperationSource<T>, options: SpawnOptions | undefined, parent: Task<any>): Task<T> {
     const task = this.spawnTask(
       toOperation(source, 'spawn'),
-      { name: options?.name ?? sourceName(source) ?? 'task', daemon: options?.daemon ?? false },
+      options?.name ?? sourceName(source) ?? 'task',
+      options?.daemon ?? false,
       parent,
     )
     task._locals = parent._locals
     return task
   }
 
-  private spawnTask<T>(gen: Operation<T>, options: SpawnOptions, parent: Task<any> | undefined): Task<T> {
+  private spawnTask<T>(
+    gen: Operation<T>,
+    name: string,
+    daemon: boolean,
+    parent: Task<any> | undefined,
+  ): Task<T> {
     if (this.closed) throw new KernelClosed()
-    const task = new Task<T>(this, gen, options.name ?? 'task', parent?.id, options.daemon ?? false)
+    const task = new Task<T>(this, gen, name, parent?.id, daemon)
     const tail = this.liveTail
     task._prev = tail
     if (tail === undefined) this.liveHead = task
@@ -513,9 +519,8 @@ export class Kernel {
   }
 
   /** @internal suspend `task` in `trap`, whose teardown undoes the wait if it is interrupted */
-  _block(task: Task<any>, trap: Trap, state: string): typeof BLOCKED {
+  _block(task: Task<any>, trap: Trap): typeof BLOCKED {
     task._blockedOn = trap
-    task.state = state
     return BLOCKED
   }
 
@@ -533,7 +538,7 @@ export class Kernel {
     task._blockedOn = undefined
     task._throwing = throwing
     task._resume = resume
-    task.state = 'READY'
+    task._ready = true
     this.ready.push(task)
     if (!this.running) this.schedule()
   }

@@ -14,6 +14,20 @@ export type OperationResult<S> = S extends OperationSource<infer T> ? T : never
 
 const AsyncFunction = (async () => {}).constructor
 const AsyncGeneratorFunction = async function* () {}.constructor
+/** %GeneratorPrototype%: the prototype of every generator function's `prototype`. */
+const GeneratorPrototype = Object.getPrototypeOf(function* () {}.prototype)
+
+/** The prototype of the last generator seen: tasks are mostly made by the same few `function*`s. */
+let knownProto: object | null = null
+
+/** A generator made by a `function*`: the common case of `isGenerator`, in one or two loads. */
+function isNativeGenerator(value: object): boolean {
+  const proto = Object.getPrototypeOf(value)
+  if (proto === knownProto) return true
+  if (proto === null || Object.getPrototypeOf(proto) !== GeneratorPrototype) return false
+  knownProto = proto
+  return true
+}
 
 /**
  * Turns an operation source into an operation, with a clear `TypeError` for what is not one
@@ -34,6 +48,8 @@ export function toOperation<T>(source: OperationSource<T>, what: string): Operat
         'not a generator; declare it with function*',
     )
   }
+  if (typeof source === 'object' && source !== null && isNativeGenerator(source))
+    return source as Operation<T>
   if (isGenerator(source)) return source as Operation<T>
   if (isThenable(source)) {
     throw new TypeError(`${what} expects an operation, got a Promise; wrap it: \`awaitPromise(promise)\``)

@@ -23,7 +23,11 @@ class PromiseTrap extends Trap {
       (value) => this.settle(false, value),
       (error) => this.settle(true, error),
     )
-    return kernel._block(task, this, 'FUTURE_WAIT')
+    return kernel._block(task, this)
+  }
+
+  override _state(): string {
+    return 'FUTURE_WAIT'
   }
 
   private settle(failed: boolean, outcome: unknown): void {

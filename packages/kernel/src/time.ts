@@ -49,7 +49,11 @@ class SleepTrap extends Trap implements TimerEntry {
     }
     this.task = task
     kernel._timers.add(this, deadline)
-    return kernel._block(task, this, 'SLEEP')
+    return kernel._block(task, this)
+  }
+
+  override _state(): string {
+    return 'SLEEP'
   }
 
   override teardown(kernel: Kernel): void {

@@ -15,6 +15,13 @@ export const NOT_NOW: unique symbol = Symbol('curio.notNow')
 /** Set while any kernel has debug capture on: traps then record where they were created. */
 export const debugCapture = { enabled: 0 }
 
+const sites = new WeakMap<Trap, Error>()
+
+/** Where `trap` was created, when debug capture was on then. */
+export function siteOf(trap: Trap): Error | undefined {
+  return sites.get(trap)
+}
+
 /**
  * A request to the kernel, and at the same time the one-step operation that yields it.
  *
@@ -34,15 +41,14 @@ export abstract class Trap {
    * tried (a blocking trap's `run` need not try again).
    */
   declare _s: number
-  /**
-   * Where it was created, when debug capture is on: the innermost user frame of the error's
-   * stack is where the task waits. Discussion: the Error, not its `stack` string. V8 records
-   * the frames when the Error is made but formats them only when `stack` is first read, and
-   * formatting costs most, above all with source maps on: reading `stack` at once made a
-   * switch with capture on 114 us under tsx, keeping the Error 8 us (bench/src/debug.bench.ts).
-   * Only the few traps someone asks `where()` of pay for the formatting.
-   */
-  declare _site: Error | undefined
+  // Discussion: where a trap was created, when debug capture is on, is kept in `sites`
+  // (above), not in a field: every trap would carry a word that only debugging reads, and a
+  // sleeping task holds its trap. The innermost user frame of the error's stack is where the
+  // task waits. The Error, not its `stack` string: V8 records the frames when the Error is
+  // made but formats them only when `stack` is first read, and formatting costs most, above
+  // all with source maps on: reading `stack` at once made a switch with capture on 114 us
+  // under tsx, keeping the Error 8 us (bench/src/debug.bench.ts).
+  // Only the few traps someone asks `where()` of pay for the formatting.
 
   // Discussion: these are assignments, not class-field initializers, on purpose. Fields are
   // defined with [[DefineOwnProperty]], and in a base class shared by a dozen trap classes
@@ -52,7 +58,7 @@ export abstract class Trap {
     this.value = undefined
     this.done = false
     this._s = 0
-    this._site = debugCapture.enabled > 0 ? new Error() : undefined
+    if (debugCapture.enabled > 0) sites.set(this, new Error())
   }
 
   /** Carry the request out for `task`: return its value, or `BLOCKED`, or `DELIVER`. */
@@ -68,6 +74,11 @@ export abstract class Trap {
 
   /** Undo what a blocking `run` registered (timer, queue entry, listener). */
   teardown(_kernel: Kernel, _task: Task<unknown>): void {}
+
+  /** The state a task blocked here shows, e.g. `SLEEP`. */
+  _state(): string {
+    return 'BLOCKED'
+  }
 
   /** Short description for `task.where()` and monitors, e.g. `sleep(100)`. */
   abstract describe(): string

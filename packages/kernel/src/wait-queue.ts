@@ -67,7 +67,11 @@ class SuspendTrap extends Trap implements WaitNode {
     if (!kernel._mayBlock(task)) return DELIVER
     this.task = task
     this.queue._append(this)
-    return kernel._block(task, this, this.state)
+    return kernel._block(task, this)
+  }
+
+  override _state(): string {
+    return this.state
   }
 
   override teardown(): void {
