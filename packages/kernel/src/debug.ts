@@ -103,11 +103,12 @@ export function logcrash(options?: TraceOptions): Activation {
  */
 export function timeoutLeft(kernel: Kernel, task: Task<unknown>): number | undefined {
   let deadline = Number.POSITIVE_INFINITY
+  const timers = kernel._timers
   const sleep = task._blockedOn as Partial<TimerEntry> | undefined
-  if (sleep?.heapIndex !== undefined && sleep.heapIndex >= 0 && sleep.deadline! < deadline)
-    deadline = sleep.deadline!
+  const slept = typeof sleep?.heapIndex === 'number' ? timers.deadlineOf(sleep as TimerEntry) : undefined
+  if (slept !== undefined && slept < deadline) deadline = slept
   const timeout = task._timeouts?.entry
-  if (timeout !== undefined && timeout.heapIndex >= 0 && timeout.deadline < deadline)
-    deadline = timeout.deadline
+  const timed = timeout === undefined ? undefined : timers.deadlineOf(timeout)
+  if (timed !== undefined && timed < deadline) deadline = timed
   return deadline === Number.POSITIVE_INFINITY ? undefined : Math.max(0, deadline - kernel.now())
 }

@@ -280,7 +280,7 @@ export class Kernel {
           if (this.virtual && this._external === 0) {
             // Discussion: nothing can happen before the next deadline except through an
             // external wait, and none is pending, so the virtual clock jumps there at once.
-            const next = this.timers.peek()!.deadline
+            const next = this.timers.nextDeadline()
             // sleep(Infinity) never ends: time does not jump to infinity (every clock after it
             // would be Infinity); with nothing else to happen the kernel waits, as a real one would.
             if (next === Number.POSITIVE_INFINITY) break
@@ -323,18 +323,18 @@ export class Kernel {
 
   private armNodeTimer(): void {
     if (!this.active || this.virtual || this.scheduled) return
-    const next = this.timers.peek()
-    if (next === undefined) {
+    if (this.timers.size === 0) {
       this.clearNodeTimer()
       return
     }
-    if (this.nodeTimer !== undefined && this.nodeTimerAt <= next.deadline) return
+    const next = this.timers.nextDeadline()
+    if (this.nodeTimer !== undefined && this.nodeTimerAt <= next) return
     this.clearNodeTimer()
     // Node turns a delay past 2^31 - 1 ms (about 24.8 days, or Infinity) into 1 ms with a
     // warning: a long sleep would wake the kernel every millisecond. Cap it; on waking early the
     // kernel finds nothing expired and arms the timer again.
-    const delay = Math.min(MAX_NODE_DELAY, Math.max(1, Math.ceil(next.deadline - performance.now())))
-    this.nodeTimerAt = next.deadline
+    const delay = Math.min(MAX_NODE_DELAY, Math.max(1, Math.ceil(next - performance.now())))
+    this.nodeTimerAt = next
     this.nodeTimer = setTimeout(this.onNodeTimer, delay)
   }
 

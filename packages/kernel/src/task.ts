@@ -25,6 +25,7 @@ class TaskExtras {
   group: TaskGroup | undefined = undefined
   locals: Map<object, unknown> | undefined = undefined
   settle: ((task: Task<any>) => void) | undefined = undefined
+  cancelPending: CancelledError | undefined = undefined
 }
 
 /** Options for `spawn`. */
@@ -69,7 +70,8 @@ export class Task<T = unknown> {
   // is kept to a few words: booleans live in one bit field, the outcome reuses `_resume`
   // (nothing resumes a terminated task), and what few tasks need (timeouts, joiners, group,
   // locals, promise) lives in a side object made on first use. Accessors below keep the
-  // names readable; V8 inlines them. `state` is derived, not stored: a field less per task
+  // names readable; V8 inlines them. A pending cancellation is rare too (it lives from a
+  // cancel() to the task's next blocking trap), so it is a side-object field. `state` is derived, not stored: a field less per task
   // and no string stores on the switch path.
   /** @internal */ _flags: number
   /** @internal */ _kernel: Kernel
@@ -78,7 +80,6 @@ export class Task<T = unknown> {
   _resume: unknown
   /** @internal the blocking trap it is suspended in, whose teardown undoes the wait */
   _blockedOn: Trap | undefined
-  /** @internal */ _cancelPending: CancelledError | undefined
   /** @internal intrusive list of the kernel's live tasks, oldest first */ _prev: Task<any> | undefined
   /** @internal */ _next: Task<any> | undefined
   /** @internal */ _x: TaskExtras | undefined
@@ -100,7 +101,6 @@ export class Task<T = unknown> {
     this._gen = gen
     this._resume = undefined
     this._blockedOn = undefined
-    this._cancelPending = undefined
     this._prev = undefined
     this._next = undefined
     this._x = undefined
@@ -180,6 +180,13 @@ export class Task<T = unknown> {
   }
   set _error(error: unknown) {
     this._resume = error
+  }
+  /** @internal the cancellation or timeout waiting for the task's next blocking trap */
+  get _cancelPending(): CancelledError | undefined {
+    return this._x?.cancelPending
+  }
+  set _cancelPending(exc: CancelledError | undefined) {
+    if (exc !== undefined || this._x !== undefined) this.extras().cancelPending = exc
   }
   /** @internal */
   get _timeouts(): TimeoutState | undefined {

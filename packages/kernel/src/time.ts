@@ -18,29 +18,40 @@ export function clock(): Operation<number> {
   return new ClockTrap() as unknown as Operation<number>
 }
 
-/** A sleep is its own heap entry: one object per blocking call. */
+/**
+ * A sleep is its own heap entry: one object per blocking call, and what a sleeping task holds,
+ * so it keeps three words of its own (`wakeAt` is a subclass rather than a flag field; the
+ * deadline is kept by the heap).
+ */
 class SleepTrap extends Trap implements TimerEntry {
-  deadline = 0
-  seq = 0
-  heapIndex = -1
-  private task: Task<unknown> | undefined = undefined
+  heapIndex: number
+  private task: Task<unknown> | undefined
 
-  constructor(
-    private readonly ms: number,
-    private readonly absolute: boolean,
-  ) {
+  constructor(protected readonly ms: number) {
     super()
+    this.heapIndex = -1
+    this.task = undefined
+  }
+
+  /** The clock this sleep ends at, given the clock now. */
+  protected deadline(now: number): number {
+    return now + this.ms
+  }
+
+  /** sleep(0): a fair yield that reads no clock. */
+  protected isYield(): boolean {
+    return this.ms <= 0
   }
 
   run(kernel: Kernel, task: Task<unknown>): unknown {
     if (!kernel._mayBlock(task)) return DELIVER
-    if (!this.absolute && this.ms <= 0) {
+    if (this.isYield()) {
       // sleep(0): no clock read per call; the kernel sends the clock of the pass it resumes in.
       kernel._wake(task, CLOCK_ON_RESUME)
       return BLOCKED
     }
     const now = kernel.now()
-    const deadline = this.absolute ? this.ms : now + this.ms
+    const deadline = this.deadline(now)
     if (deadline <= now) {
       // A fair yield: to the back of the ready queue, behind every task ready now.
       // It is ready again at once, so there is nothing to tear down: not `_block`.
@@ -66,7 +77,20 @@ class SleepTrap extends Trap implements TimerEntry {
   }
 
   describe(): string {
-    return this.absolute ? `wakeAt(${this.ms})` : `sleep(${this.ms})`
+    return `sleep(${this.ms})`
+  }
+}
+
+/** `wakeAt(clock)`: a sleep until an absolute clock. */
+class WakeAtTrap extends SleepTrap {
+  protected override deadline(): number {
+    return this.ms
+  }
+  protected override isYield(): boolean {
+    return false
+  }
+  override describe(): string {
+    return `wakeAt(${this.ms})`
   }
 }
 
@@ -82,16 +106,16 @@ function checkTime(value: unknown, what: string): number {
  */
 export function sleep(ms: number): Operation<number> {
   const t = checkTime(ms, 'sleep')
-  return new SleepTrap(Math.max(t, 0) || 0, false) as unknown as Operation<number>
+  return new SleepTrap(Math.max(t, 0) || 0) as unknown as Operation<number>
 }
 
 /** Let every other ready task run, then continue: the same as `sleep(0)`. */
 export function schedule(): Operation<void> {
-  return new SleepTrap(0, false) as unknown as Operation<void>
+  return new SleepTrap(0) as unknown as Operation<void>
 }
 
 /** Block until the kernel clock reaches `deadline`; returns the clock on wake. */
 export function wakeAt(deadline: number): Operation<number> {
   const t = checkTime(deadline, 'wakeAt')
-  return new SleepTrap(Number.isNaN(t) ? 0 : t, true) as unknown as Operation<number>
+  return new WakeAtTrap(Number.isNaN(t) ? 0 : t) as unknown as Operation<number>
 }

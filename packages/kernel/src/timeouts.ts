@@ -35,8 +35,7 @@ export class TimeoutState {
       if (!this.fired[i] && this.deadlines[i]! < nearest) nearest = this.deadlines[i]!
     }
     if (nearest === Number.POSITIVE_INFINITY) kernel._timers.remove(this.entry)
-    else if (this.entry.heapIndex < 0 || this.entry.deadline !== nearest)
-      kernel._timers.add(this.entry, nearest)
+    else if (kernel._timers.deadlineOf(this.entry) !== nearest) kernel._timers.add(this.entry, nearest)
   }
 
   /**
@@ -75,8 +74,6 @@ export class TimeoutState {
 }
 
 class TimeoutEntry implements TimerEntry {
-  deadline = 0
-  seq = 0
   heapIndex = -1
   constructor(
     private readonly task: Task<unknown>,
