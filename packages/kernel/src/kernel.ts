@@ -19,7 +19,7 @@ import { current } from './current.js'
 import { CancelledError, KernelClosed, TaskTimeout } from './errors.js'
 import { type Operation, type OperationSource, sourceName, toOperation } from './operation.js'
 import { RingQueue } from './ring-queue.js'
-import { describeError, type SpawnOptions, Task } from './task.js'
+import { describeError, READY, type SpawnOptions, Task, THROWING } from './task.js'
 import { TimerHeap } from './timer-heap.js'
 import { BLOCKED, CLOCK_ON_RESUME, DELIVER, debugCapture, misuseError, Trap } from './trap.js'
 
@@ -353,15 +353,15 @@ export class Kernel {
 
   private step(task: Task<any>): void {
     const gen = task._gen!
-    let throwing = task._throwing
+    const flags = task._flags
+    let throwing = (flags & THROWING) !== 0
     let sent = task._resume
     if (sent === CLOCK_ON_RESUME) sent = this.passNow()
     task._resume = undefined
-    task._throwing = false
-    task._ready = false
+    task._flags = flags & ~(THROWING | READY)
     task.cycles++
     current.task = task
-    const hooks = this.hooksFor(task)
+    const hooks = this.hooks === undefined ? undefined : this.hooksFor(task)
     if (hooks !== undefined) for (const h of hooks) h.running?.(task)
     for (;;) {
       let r: IteratorResult<unknown, unknown>
@@ -536,9 +536,8 @@ export class Kernel {
 
   private makeReady(task: Task<any>, throwing: boolean, resume: unknown): void {
     task._blockedOn = undefined
-    task._throwing = throwing
+    task._flags = throwing ? task._flags | THROWING | READY : (task._flags & ~THROWING) | READY
     task._resume = resume
-    task._ready = true
     this.ready.push(task)
     if (!this.running) this.schedule()
   }

@@ -12,11 +12,13 @@ let nextTaskId = 1
 const DAEMON = 1
 const CANCELLED = 2
 const TERMINATED = 4
-const THROWING = 8
+/** @internal resume with `throw(_resume)`; read and written by the kernel's step directly */
+export const THROWING = 8
 const NO_CANCEL = 16
 const FAILED = 32
 const OBSERVED = 64
-const READY = 128
+/** @internal in the ready queue */
+export const READY = 128
 
 /** What only some tasks need, kept out of every task's own object. */
 class TaskExtras {
@@ -113,13 +115,6 @@ export class Task<T = unknown> {
     if ((flags & READY) !== 0) return 'READY'
     if (this._blockedOn !== undefined) return this._blockedOn._state()
     return current.task === this ? 'RUNNING' : 'SUSPENDED'
-  }
-  /** @internal in the ready queue */
-  get _ready(): boolean {
-    return (this._flags & READY) !== 0
-  }
-  set _ready(on: boolean) {
-    this.flag(READY, on)
   }
   /** A daemon runs in the background; shutdown and task groups cancel it rather than wait. */
   get daemon(): boolean {
