@@ -18,7 +18,7 @@ import type { Activation } from './activation.js'
 import { current } from './current.js'
 import { CancelledError, KernelClosed, TaskTimeout } from './errors.js'
 import { type Operation, type OperationSource, sourceName, toOperation } from './operation.js'
-import { RingQueue } from './ring-queue.js'
+import { ReadyQueue } from './ready-queue.js'
 import { describeError, READY, type SpawnOptions, Task, THROWING } from './task.js'
 import { TimerHeap } from './timer-heap.js'
 import { BLOCKED, CLOCK_ON_RESUME, DELIVER, debugCapture, misuseError, Trap } from './trap.js'
@@ -72,7 +72,7 @@ export class Kernel {
   /** True when the kernel's clock is virtual. */
   readonly virtual: boolean
   /** @internal */ _external = 0
-  private readonly ready = new RingQueue<Task<any>>()
+  private readonly ready = new ReadyQueue()
   private readonly timers = new TimerHeap()
   private readonly hooks: Activation[] | undefined
   private readonly debug: boolean

@@ -84,6 +84,7 @@ export class Task<T = unknown> {
   _blockedOn: Trap | undefined
   /** @internal intrusive list of the kernel's live tasks, oldest first */ _prev: Task<any> | undefined
   /** @internal */ _next: Task<any> | undefined
+  /** @internal the kernel's ready queue links through its tasks */ _nextReady: Task<any> | undefined
   /** @internal */ _x: TaskExtras | undefined
 
   /** @internal use `spawn` */
@@ -105,6 +106,7 @@ export class Task<T = unknown> {
     this._blockedOn = undefined
     this._prev = undefined
     this._next = undefined
+    this._nextReady = undefined
     this._x = undefined
   }
 
