@@ -86,10 +86,14 @@ export class Channel implements Disposable {
     const sock = this.sock!
     for (;;) {
       const [client, addr] = yield* sock.accept()
-      if (this.checkAddress !== undefined && !this.checkAddress(addr)) {
-        client.close()
-        continue
+      let allowed = false
+      try {
+        allowed = this.checkAddress?.(addr) ?? true
+      } finally {
+        // Refused, or checkAddress threw (the error goes to the caller): no connection leaks.
+        if (!allowed) client.close()
       }
+      if (!allowed) continue
       const stream = client.asStream()
       const conn = new Connection(stream, stream, addr)
       if (key === undefined) return conn

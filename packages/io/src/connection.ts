@@ -146,7 +146,12 @@ export class Connection implements Disposable {
 
   // ---- receiving -------------------------------------------------------------------------
 
-  private *receive(limit: number, what: string): Operation<Buffer> {
+  /**
+   * The next payload, at most `limit` bytes. With `readOff` false a longer one is refused at
+   * once, unread: for the handshake, where a huge length means the peer is no multiprocessing
+   * peer, and reading it off would only let it make us read gigabytes.
+   */
+  private *receive(limit: number, what: string, readOff = true): Operation<Buffer> {
     if (this.receiving) throw new ReadResourceBusy('another task is already receiving on this connection')
     this.receiving = true
     try {
@@ -162,6 +167,8 @@ export class Connection implements Disposable {
         throw new ChannelError(`bad message length ${size}: the stream is not a message channel`)
       }
       if (size > limit) {
+        if (!readOff)
+          throw new ChannelError(`message of ${size} bytes is longer than ${what} (${limit} bytes)`)
         this.size = NO_HEADER
         this.skipping = size
         yield* this.skip()
@@ -228,7 +235,7 @@ export class Connection implements Disposable {
   /** A handshake message; a peer that sends something long is no multiprocessing peer. */
   private *authMessage(): Operation<Buffer> {
     try {
-      return yield* this.receive(AUTH_MAX, 'an authentication message')
+      return yield* this.receive(AUTH_MAX, 'an authentication message', false)
     } catch (error) {
       if (error instanceof ChannelError && !(error instanceof EOFError)) {
         throw new AuthenticationError(`protocol error: ${error.message}`, { cause: error })

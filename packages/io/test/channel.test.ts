@@ -240,6 +240,18 @@ describe('authentication', () => {
     })
   })
 
+  it('a huge length in the handshake is refused at once, not read off', async () => {
+    await run(function* () {
+      const [conn, input] = fed()
+      const header = Buffer.alloc(4)
+      header.writeInt32BE(1 << 30)
+      input.write(header) // a gigabyte announced, none of it sent: refusing must not wait for it
+      const error = yield* expectThrow(conn.authenticateClient('key'))
+      expect(error).toBeInstanceOf(AuthenticationError)
+      expect(error.message).toMatch(/1073741824 bytes is longer than an authentication message/)
+    })
+  })
+
   it('an empty authkey is refused, since it would authenticate anybody', async () => {
     await run(function* () {
       const error = yield* expectThrow(new Channel(['127.0.0.1', 0]).accept({ authkey: '' }))
@@ -283,6 +295,21 @@ describe('Channel', () => {
       expect(seen).toEqual([conn.address, conn.address].map(() => ['127.0.0.1', expect.any(Number)]))
       yield* client.sendBytes(Buffer.from('let in'))
       expect(text(yield* conn.recvBytes())).toBe('let in')
+    })
+  })
+
+  it('a checkAddress that throws: accept throws it, and the connection is closed', async () => {
+    await run(function* () {
+      using channel = new Channel(['127.0.0.1', 0], {
+        checkAddress: () => {
+          throw new Error('no list of addresses')
+        },
+      })
+      channel.bind()
+      const accepting = yield* spawn(channel.accept())
+      using client = yield* new Channel(channel.address).connect()
+      expect((yield* expectThrow(accepting.join())).cause.message).toBe('no list of addresses')
+      expect(yield* expectThrow(client.recvBytes())).toBeInstanceOf(EOFError)
     })
   })
 

@@ -5,7 +5,7 @@
  */
 
 /** The largest payload the 4-byte form carries (Python switches forms above it). */
-export const SHORT_MAX = 0x7fffffff
+const SHORT_MAX = 0x7fffffff
 /** The 4-byte length that announces an 8-byte one. */
 export const LONG_FORM = -1
 
