@@ -54,6 +54,8 @@ export interface Row {
   reps?: number
   /** Note printed under the table, e.g. which baseline primitive was chosen and why. */
   note?: string
+  /** Called once the row is measured: stop the helper processes or servers its impls started. */
+  teardown?: () => Promise<void>
 }
 
 /** An area of the bench suite: a file of rows, selected on the command line by `name`. */
@@ -282,6 +284,7 @@ export async function runAreas(areas: Area[], settings: RunSettings): Promise<nu
         // Smaller runs are noisier: more of them.
         small = (await measureAll([r], heap, reps * 3, settings.budgetMs))[0]
       }
+      await row.teardown?.()
       process.stderr.write(
         `  ${area.name}: ${row.name}: done at ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
       )

@@ -13,6 +13,7 @@ const areas: Record<string, () => Promise<{ area: Area }>> = {
   workers: () => import('./workers.bench.js'),
   echo: () => import('./echo.bench.js'),
   debug: () => import('./debug.bench.js'),
+  channel: () => import('./channel.bench.js'),
 }
 
 function parse(argv: string[]): { names: string[]; settings: RunSettings } {

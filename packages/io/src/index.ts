@@ -1,6 +1,10 @@
 export type { Address } from './address.js'
+export type { ChannelAuthOptions, ChannelOptions } from './channel.js'
+export { Channel } from './channel.js'
+export { AuthenticationError, ChannelError, EOFError } from './channel-errors.js'
 export type { OpenConnectionOptions } from './connect.js'
 export { openConnection, openUnixConnection } from './connect.js'
+export { Connection } from './connection.js'
 export {
   AF_INET,
   AF_INET6,
