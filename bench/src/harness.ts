@@ -70,7 +70,7 @@ export interface RunSettings {
   impls: string[]
   /** Only rows whose name contains one of these; all when empty. */
   rows: string[]
-  /** Repetitions per implementation after a warm-up (time: best is kept; heap: median). */
+  /** Rounds after a warm-up; each implementation keeps the median of its rounds. */
   reps: number
   /** Stop repeating an implementation once its repetitions took this long (ms). */
   budgetMs: number
@@ -79,8 +79,10 @@ export interface RunSettings {
 interface Measured {
   impl: string
   n: number
-  /** Seconds per item (time rows) or bytes per item (heap rows). */
+  /** Seconds per item (time rows) or bytes per item (heap rows): the median of its rounds. */
   perItem: number
+  /** The same per round, by round number (undefined where it sat a round out, over budget). */
+  rounds: (number | undefined)[]
 }
 
 declare const gc: (() => void) | undefined
@@ -108,7 +110,8 @@ interface Runner {
   impl: string
   n: number
   fn: Impl
-  samples: number[]
+  /** Per round, by round number. */
+  samples: (number | undefined)[]
   /** Milliseconds its timed runs took so far, against the budget. */
   spent: number
 }
@@ -120,10 +123,10 @@ function runner(impl: string, entry: Impl | SizedImpl, n: number): Runner {
 
 /**
  * Measure a row's implementations side by side: each first runs once at a tenth of its `n`
- * (warm-up: the JIT, one-time growth of pools), then the repetitions go round the
- * implementations in turn, so a burst of load from the rest of the machine hits them alike.
- * An implementation stops repeating once its runs took the time budget. Time: the best run,
- * the one least disturbed. Heap: the median.
+ * (warm-up: the JIT, one-time growth of pools), then the rounds go round the implementations
+ * in turn, so a burst of load from the rest of the machine hits them alike. An implementation
+ * sits later rounds out once its runs took the time budget. Each keeps the median of its
+ * rounds; ratios are the median of per-round ratios (see `ratioOf`).
  */
 async function measureAll(
   runners: Runner[],
@@ -131,6 +134,11 @@ async function measureAll(
   reps: number,
   budgetMs: number,
 ): Promise<Measured[]> {
+  // Discussion: one full GC before a row, never between its runs: what an earlier row left in
+  // the old generation (100k tasks, Effection's structures) otherwise taxes this row's
+  // first implementations more than its last (spawn+join of 10k read 0.08x after the 100k row,
+  // 0.3x alone). The warm-up then regrows the young generation for every implementation.
+  if (typeof gc === 'function') gc()
   for (const r of runners) await r.fn(Math.ceil(r.n / 10))
   for (let i = 0; i < reps; i++) {
     for (const r of runners) {
@@ -142,13 +150,37 @@ async function measureAll(
       const bytes = await r.fn(r.n)
       const ms = performance.now() - start
       r.spent += ms
-      r.samples.push(heap ? Number(bytes) / r.n : ms / 1000 / r.n)
+      r.samples[i] = heap ? Number(bytes) / r.n : ms / 1000 / r.n
     }
   }
   return runners.map((r) => {
-    const sorted = [...r.samples].sort((a, b) => a - b)
-    return { impl: r.impl, n: r.n, perItem: heap ? sorted[sorted.length >> 1]! : sorted[0]! }
+    const taken = r.samples.filter((x): x is number => x !== undefined)
+    return { impl: r.impl, n: r.n, perItem: median(taken), rounds: r.samples }
   })
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+/**
+ * The subject's ratio to a baseline. Time: its speed over theirs (> 1 = faster); heap: its
+ * bytes over theirs (< 1 = smaller).
+ *
+ * Discussion: the median of the ratios of rounds both ran, not the ratio of two medians: the
+ * machine is shared, and a burst of load that slows one round slows both sides of it alike,
+ * so each round's ratio is steadier than either absolute figure.
+ */
+function ratioOf(subject: Measured, baseline: Measured, heap: boolean): number {
+  const paired: number[] = []
+  subject.rounds.forEach((s, i) => {
+    const b = baseline.rounds[i]
+    if (s !== undefined && b !== undefined) paired.push(heap ? s / b : b / s)
+  })
+  if (paired.length > 0) return median(paired)
+  return heap ? subject.perItem / baseline.perItem : baseline.perItem / subject.perItem
 }
 
 // ---- formatting ----------------------------------------------------------------------------
@@ -196,7 +228,7 @@ function rowLines(row: Row, results: Measured[], small: Measured | undefined): L
     let ok = ''
     if (!isSubject) {
       // Time: speed ratio, curio ops/s ÷ theirs (>1 = curio faster). Heap: bytes ratio (<1 = curio smaller).
-      const r = heap ? subject.perItem / m.perItem : m.perItem / subject.perItem
+      const r = ratioOf(subject, m, heap)
       ratioText = heap ? `${ratio(r)} bytes` : `${ratio(r)} speed`
       const t = row.targets?.find((x) => 'vs' in x && x.vs === m.impl)
       if (t !== undefined && 'vs' in t) {
@@ -295,7 +327,7 @@ export async function runAreas(areas: Area[], settings: RunSettings): Promise<nu
   console.log('')
   printTable(groups, notes)
   console.log(
-    `(node ${process.version}, ${((performance.now() - started) / 1000).toFixed(1)} s, load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores; time: best of up to ${settings.reps} runs after a warm-up, heap: median)`,
+    `(node ${process.version}, ${((performance.now() - started) / 1000).toFixed(1)} s, load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores; medians of up to ${settings.reps} alternated rounds after a warm-up; ratios: median of per-round ratios)`,
   )
   return groups.flat().filter((l) => l[VERDICT] === 'MISS').length
 }

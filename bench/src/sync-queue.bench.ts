@@ -10,7 +10,7 @@ import { Lock } from '@curio/sync'
 import { Mutex } from 'async-mutex'
 import { Effect } from 'effect'
 import * as effection from 'effection'
-import { effectionPingPong, effectPingPong } from './baselines/ping-pong.js'
+import { effectionPingPong, effectPingPong, promiseMailboxPingPong } from './baselines/ping-pong.js'
 import type { Area, Row } from './harness.js'
 
 // ---- queue ping-pong -------------------------------------------------------------------------
@@ -193,6 +193,7 @@ const rows: Row[] = [
     unit: 'msg',
     impls: {
       curio: (n) => curio.run(pingPong(n)),
+      'promise mailbox': promiseMailboxPingPong,
       promise: promisePingPong,
       'kernel mailbox': (n) => curio.run(mailboxPingPong(n)),
       'effection queue': (n) => effection.run(() => effectionPingPong(n)),
@@ -201,6 +202,7 @@ const rows: Row[] = [
       effect: { n: 20_000, run: (n) => Effect.runPromise(effectPingPong(n)) },
     },
     targets: [
+      { vs: 'promise mailbox', min: 0.6, stretch: 0.8 },
       { vs: 'promise', min: 1 },
       { vs: 'effection queue', min: 20 },
       { vs: 'effection channel', min: 20 },
@@ -209,6 +211,7 @@ const rows: Row[] = [
     scaling: { n: 20_000, max: 1.3 },
     note:
       'two tasks pass a number back and forth through two unbounded queues: curio Queue put/get, ' +
+      "promise mailbox the kernel area's two async functions on one-slot promise mailboxes, " +
       'promise an array + resolver queue, kernel mailbox a one-slot WaitQueue mailbox (the floor under any curio queue), Effection createQueue / createChannel, Effect Queue.unbounded.',
   },
   {

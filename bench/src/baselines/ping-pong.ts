@@ -1,6 +1,7 @@
 /**
  * Ping-pong baselines shared by the kernel and sync-queue areas: two tasks pass a number back
- * and forth through two queues, in Effection 4 (createQueue) and Effect 3 (Queue.unbounded).
+ * and forth through two mailboxes or queues, in plain async functions (a stored value or a
+ * waiting resolver), Effection 4 (createQueue) and Effect 3 (Queue.unbounded).
  */
 import { Effect, Fiber, Queue } from 'effect'
 import * as effection from 'effection'
@@ -52,3 +53,49 @@ export const effectPingPong = (messages: number) =>
     yield* Fiber.join(a)
     yield* Fiber.join(b)
   })
+
+/** The same mailbox for async functions: a stored value or a waiting resolver. */
+class PromiseMailbox<T> {
+  private value: T | undefined = undefined
+  private full = false
+  private taker: ((value: T) => void) | undefined = undefined
+
+  put(value: T): void {
+    const taker = this.taker
+    if (taker !== undefined) {
+      this.taker = undefined
+      taker(value)
+    } else {
+      this.value = value
+      this.full = true
+    }
+  }
+
+  take(): Promise<T> {
+    if (this.full) {
+      this.full = false
+      return Promise.resolve(this.value as T)
+    }
+    return new Promise<T>((resolve) => {
+      this.taker = resolve
+    })
+  }
+}
+
+async function promisePinger(ping: PromiseMailbox<number>, pong: PromiseMailbox<number>, rounds: number) {
+  for (let i = 0; i < rounds; i++) {
+    ping.put(i)
+    await pong.take()
+  }
+}
+
+async function promisePonger(ping: PromiseMailbox<number>, pong: PromiseMailbox<number>, rounds: number) {
+  for (let i = 0; i < rounds; i++) pong.put(await ping.take())
+}
+
+/** Two async functions pass a number back and forth through two promise mailboxes. */
+export async function promiseMailboxPingPong(messages: number): Promise<void> {
+  const ping = new PromiseMailbox<number>()
+  const pong = new PromiseMailbox<number>()
+  await Promise.all([promisePinger(ping, pong, messages / 2), promisePonger(ping, pong, messages / 2)])
+}
