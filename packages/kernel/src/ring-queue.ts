@@ -14,6 +14,11 @@ export class RingQueue<T> {
     this.length++
   }
 
+  /** The first item, left in place. */
+  peek(): T | undefined {
+    return this.length === 0 ? undefined : this.items[this.head]
+  }
+
   shift(): T | undefined {
     if (this.length === 0) return undefined
     const item = this.items[this.head]

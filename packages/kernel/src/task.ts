@@ -1,3 +1,4 @@
+import type { TaskContext } from './async-context.js'
 import { CancelledError, TaskCancelled, TaskError } from './errors.js'
 import type { Kernel } from './kernel.js'
 import type { Operation } from './operation.js'
@@ -78,6 +79,8 @@ export class Task<T = unknown> {
   /** @internal intrusive list of the kernel's live tasks, oldest first */ _prev: Task<any> | undefined
   /** @internal */ _next: Task<any> | undefined
   /** @internal */ _x: TaskExtras | undefined
+  /** @internal the async context it runs in (async-context.ts); undefined: any (kernel machinery) */
+  _ctx: TaskContext | undefined
 
   /** @internal use `spawn` */
   constructor(
@@ -101,6 +104,7 @@ export class Task<T = unknown> {
     this._prev = undefined
     this._next = undefined
     this._x = undefined
+    this._ctx = undefined
   }
 
   /** A daemon runs in the background; shutdown and task groups cancel it rather than wait. */
