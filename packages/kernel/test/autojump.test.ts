@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { awaitPromise, clock, Kernel, run, sleep, spawn, TaskTimeout, timeoutAfter } from '../src/index.js'
+import {
+  awaitPromise,
+  clock,
+  ignoreAfter,
+  Kernel,
+  run,
+  sleep,
+  spawn,
+  TaskTimeout,
+  timeoutAfter,
+} from '../src/index.js'
 import { rejection } from './helpers.js'
 
 /** A promise nobody will ever settle: an external wait that holds the virtual clock. */
