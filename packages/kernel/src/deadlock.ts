@@ -14,12 +14,28 @@
  * and an immediate keeps the loop alive, so Node emits `beforeExit` again if the others are
  * still stuck. The listener is installed only while some kernel is running and removed
  * after, so no listener is left behind.
+ *
+ * Discussion (two sightings): another `beforeExit` listener (the program's own) may schedule
+ * work that wakes a task, say a `setTimeout` that sets an event; our immediate would run
+ * before that timer. So the first sighting only records how far the kernel got (the steps
+ * of its live tasks); the event loop turns once more, and only a second `beforeExit` with no
+ * step taken in between is a deadlock. It costs one extra turn of an idle loop.
  */
 import type { Kernel } from './kernel.js'
 
 /** Kernels with a `run()` (or `close()`) pending, in the order they started. */
 const running = new Set<Kernel>()
 let pending: ReturnType<typeof setImmediate> | undefined
+/** The kernel seen idle at the last `beforeExit`, and its progress then. */
+let suspect: { kernel: Kernel; progress: number } | undefined
+
+/** Steps taken by the kernel's live tasks, plus their count: it changes whenever anything runs. */
+function progress(kernel: Kernel): number {
+  let steps = 0
+  const tasks = kernel.tasks()
+  for (const task of tasks) steps += task.cycles
+  return steps * 1024 + tasks.length
+}
 
 function onBeforeExit(): void {
   if (pending !== undefined) return
@@ -27,7 +43,14 @@ function onBeforeExit(): void {
     pending = undefined
     let newest: Kernel | undefined
     for (const kernel of running) newest = kernel
-    newest?._deadlock()
+    if (newest === undefined) return
+    const now = progress(newest)
+    if (suspect?.kernel !== newest || suspect.progress !== now) {
+      suspect = { kernel: newest, progress: now } // first sighting: look again at the next one
+      return
+    }
+    suspect = undefined
+    newest._deadlock()
   })
 }
 
@@ -43,4 +66,5 @@ export function unwatchDeadlock(kernel: Kernel): void {
   process.off('beforeExit', onBeforeExit)
   if (pending !== undefined) clearImmediate(pending)
   pending = undefined
+  suspect = undefined
 }

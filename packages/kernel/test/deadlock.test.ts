@@ -127,6 +127,26 @@ console.log(await K.run(function* () {
     expect(r).toEqual({ status: 0, stdout: 'resolved\n', stderr: '' })
   })
 
+  it.concurrent("work scheduled by the program's own beforeExit listener is no deadlock either", async () => {
+    const r = await program(
+      'own-before-exit',
+      `
+const flag = new Flag()
+let once = false
+process.on('beforeExit', () => {
+  if (once) return
+  once = true
+  setTimeout(() => flag.set(), 30) // the last word: a late wake, as from a flush on exit
+})
+console.log(await K.run(function* () {
+  yield* flag.wait()
+  return 'woken at exit'
+}))
+`,
+    )
+    expect(r).toEqual({ status: 0, stdout: 'woken at exit\n', stderr: '' })
+  })
+
   it.concurrent('several kernels, an embedded one and a shutdown: false run each get their DeadlockError', async () => {
     const r = await program(
       'several',
