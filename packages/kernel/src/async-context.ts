@@ -23,6 +23,14 @@
  *
  * Promise code a task starts inherits the task's context because the task's step runs
  * inside `runInAsyncScope`: promises, timers and sockets created there capture it.
+ *
+ * What it cost (bench/src/kernel.bench.ts, built dist, Node 20, a machine at load 12, so
+ * ratios of alternated runs): heap per suspended task 436 -> 516 B (556 B with a store in
+ * use), the AsyncResource being ~70 B of it (its two async ids are boxed doubles); in one
+ * row run, curio with a store in use against curio without: spawn+join 0.77x, ping-pong
+ * 0.92x, sleep(0) no worse. The heap figure is the price of correctness here: the one
+ * saving left, sharing a context between tasks, needs an API that says two contexts are the
+ * same, and Node has none.
  */
 import { AsyncResource } from 'node:async_hooks'
 
