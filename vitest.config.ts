@@ -2,7 +2,10 @@ import { defaultServerConditions } from 'vite'
 import { defineConfig } from 'vitest/config'
 
 // Tests run against TypeScript sources: each package exports `@curio/source` -> ./src/index.ts.
-const conditions = ['@curio/source', ...defaultServerConditions]
+// Without vite's 'module' condition, which Node does not know: vitest hands the conditions to
+// Node for external dependencies too, and packages whose `module` build has extensionless
+// imports (@opentelemetry/*) then fail to load, where plain Node takes their working build.
+const conditions = ['@curio/source', ...defaultServerConditions.filter((c) => c !== 'module')]
 
 export default defineConfig({
   resolve: { conditions },

@@ -3,6 +3,7 @@
  * work. Task bodies are written as users write them: a generator function declared once and
  * called per task.
  */
+import { AsyncLocalStorage } from 'node:async_hooks'
 import * as curio from '@curio/kernel'
 import { MUST_WAIT, type Operation, type Task, WaitQueue } from '@curio/kernel'
 import { Effect, Fiber } from 'effect'
@@ -324,6 +325,23 @@ const effectSleepersHeap = (n: number) =>
     return heapSince(mark)
   })
 
+// ---- with an AsyncLocalStorage in use -------------------------------------------------------
+
+/**
+ * Run `work` inside `als.run`, then disable the storage again. Discussion: on Node 20 an
+ * AsyncLocalStorage in use turns on async hooks for the whole process (every promise, every
+ * AsyncResource pays for store propagation); disabling it after each run keeps the rows
+ * measured without one honest, whatever order the harness runs them in.
+ */
+const requestStore = new AsyncLocalStorage<{ requestId: number }>()
+async function withStore<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await requestStore.run({ requestId: 1 }, work)
+  } finally {
+    requestStore.disable()
+  }
+}
+
 // ---- rows ----------------------------------------------------------------------------------
 
 const runEffection = <T>(op: () => effection.Operation<T>): Promise<T> => effection.run(op)
@@ -432,6 +450,57 @@ const rows: Row[] = [
     targets: [{ max: 400, stretch: 300 }],
     scaling: { n: 10_000, max: 1.3 },
     note: 'heapUsed after gc() with n tasks blocked in sleep(1e9), minus before; promise: an async function awaiting a setTimeout.',
+  },
+  // The same rows with an AsyncLocalStorage in use (a request store, as OpenTelemetry or a
+  // request logger sets one): curio enters each task's spawn-site context (async-context.ts).
+  // The baselines are the same work in the same store, and curio without any store.
+  {
+    name: 'spawn+join, ALS in use',
+    n: 100_000,
+    unit: 'task',
+    impls: {
+      curio: (n) => withStore(() => curio.run(spawnJoin(n))),
+      promise: (n) => withStore(() => promiseSpawnJoin(n)),
+      'curio, no ALS': (n) => curio.run(spawnJoin(n)),
+    },
+    targets: [{ vs: 'promise', min: 0.45, stretch: 0.5 }],
+    note: 'spawn+join inside als.run: each spawn captures the context (an AsyncResource).',
+  },
+  {
+    name: 'ping-pong, ALS in use',
+    n: 200_000,
+    unit: 'msg',
+    impls: {
+      curio: (n) => withStore(() => curio.run(pingPong(n))),
+      promise: (n) => withStore(() => promiseMailboxPingPong(n)),
+      'curio, no ALS': (n) => curio.run(pingPong(n)),
+    },
+    targets: [{ vs: 'promise', min: 0.7, stretch: 1 }],
+    note: 'ping-pong inside als.run: every switch enters the other task context (runInAsyncScope).',
+  },
+  {
+    name: 'sleep(0), ALS in use',
+    n: 1_000_000,
+    unit: 'switch',
+    impls: {
+      curio: (n) => withStore(() => curio.run(switches(n))),
+      promise: (n) => withStore(() => promiseSwitches(n)),
+      'curio, no ALS': (n) => curio.run(switches(n)),
+    },
+    note: '10k tasks x 100 fair yields inside als.run.',
+  },
+  {
+    name: 'heap/suspended, ALS in use',
+    n: 100_000,
+    unit: 'task',
+    kind: 'heap',
+    reps: 1,
+    impls: {
+      curio: (n) => withStore(() => curio.run(sleepersHeap(n))),
+      promise: (n) => withStore(() => promiseSleepersHeap(n)),
+    },
+    targets: [{ max: 400, stretch: 300 }],
+    note: 'heap/suspended inside als.run: the captured context holds the store.',
   },
 ]
 

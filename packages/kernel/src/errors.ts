@@ -75,3 +75,31 @@ export class KernelClosed extends CurioError {
     super(message)
   }
 }
+
+/** A task that was blocked when a deadlock was found, as `DeadlockError.tasks` lists it. */
+export interface BlockedTask {
+  readonly id: number
+  readonly name: string
+  /** Its state word when the deadlock was found (`TASK_JOIN`, `EVENT_WAIT`, ...). */
+  readonly state: string
+  /** Where it waited: `file:line` with debug capture on, else what it waited on. */
+  readonly where: string | undefined
+}
+
+/**
+ * Rejects `run()` when Node's event loop ran dry while tasks were still blocked: nothing can
+ * wake them. `tasks` lists each blocked task, main first; every task was cancelled first.
+ */
+export class DeadlockError extends CurioError {
+  readonly tasks: readonly BlockedTask[]
+  constructor(tasks: readonly BlockedTask[]) {
+    const lines = tasks.map(
+      (t) =>
+        `  task ${t.id} (${t.name}) ${t.state}${t.where !== undefined && t.where !== t.state ? ` at ${t.where}` : ''}`,
+    )
+    super(
+      `deadlock: the event loop ran dry with ${tasks.length} task${tasks.length === 1 ? '' : 's'} blocked, so nothing can wake them (all were cancelled):\n${lines.join('\n')}`,
+    )
+    this.tasks = tasks
+  }
+}

@@ -8,9 +8,11 @@ export {
 export { getCurrentTask } from './current.js'
 export type { TraceOptions } from './debug.js'
 export { logcrash, longblock, schedtrace, timeoutLeft, traptrace } from './debug.js'
+export type { BlockedTask } from './errors.js'
 export {
   CancelledError,
   CurioError,
+  DeadlockError,
   KernelClosed,
   ReadResourceBusy,
   ResourceBusy,

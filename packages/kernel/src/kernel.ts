@@ -15,8 +15,12 @@
  */
 import { performance } from 'node:perf_hooks'
 import type { Activation } from './activation.js'
+import { captureContext, type TaskContext } from './async-context.js'
+import { Autojump, checkAutojump } from './autojump.js'
 import { current } from './current.js'
-import { CancelledError, KernelClosed, TaskTimeout } from './errors.js'
+import { unwatchDeadlock, watchDeadlock } from './deadlock.js'
+import { endChannel, publishTask, spawnChannel } from './diagnostics.js'
+import { CancelledError, DeadlockError, KernelClosed, TaskTimeout } from './errors.js'
 import { type Operation, type OperationSource, sourceName, toOperation } from './operation.js'
 import { ReadyQueue } from './ready-queue.js'
 import { describeError, READY, type SpawnOptions, Task, THROWING } from './task.js'
@@ -27,6 +31,12 @@ import { BLOCKED, CLOCK_ON_RESUME, DELIVER, debugCapture, misuseError, Trap } fr
 export interface KernelOptions {
   /** `'virtual'`: time jumps to the next deadline whenever nothing else can happen. Default `'real'`. */
   clock?: 'real' | 'virtual'
+  /**
+   * Virtual clock only: ms of real time with external waits (sockets, processes, promises)
+   * pending and no task ready, after which the clock jumps to the next deadline anyway.
+   * Default `Infinity` (never).
+   */
+  autojump?: number
   /** Hooks called as tasks are created, stepped and terminated. */
   activations?: Activation[]
   /** Record where each task is suspended (`task.where()`); also on with `CURIO_DEBUG=1`. */
@@ -92,7 +102,13 @@ export class Kernel {
   private main: Task<any> | undefined = undefined
   private shutdownTask: Task<any> | undefined = undefined
   private shutdownOnExit = true
-  private settleRun: (() => void) | undefined = undefined
+  private settleRun: ((deadlock?: DeadlockError) => void) | undefined = undefined
+  /** Set when the event loop ran dry during this run (deadlock.ts); settles it. */
+  private deadlocked: DeadlockError | undefined = undefined
+  /** The async context the loop has entered for the steps it is making (async-context.ts). */
+  private entered: TaskContext | undefined = undefined
+  /** The virtual clock's autojump timer (autojump.ts), when the option is finite. */
+  private readonly autojump: Autojump | undefined
   private closing: Promise<void> | undefined = undefined
   private readonly unobserved = new Map<number, CrashReport>()
   private readonly registry = new FinalizationRegistry<number>((id) => this.reportUnobserved(id))
@@ -102,6 +118,9 @@ export class Kernel {
       throw new TypeError(`clock must be 'real' or 'virtual', got ${String(options.clock)}`)
     }
     this.virtual = options.clock === 'virtual'
+    const autojump = checkAutojump(options.autojump, this.virtual)
+    this.autojump =
+      autojump === Number.POSITIVE_INFINITY ? undefined : new Autojump(autojump, this.onAutojump)
     this.hooks = options.activations?.length ? [...options.activations] : undefined
     const debug = options.debug ?? process.env.CURIO_DEBUG === '1'
     this.debug = typeof debug === 'object' ? debug.locations !== false : debug
@@ -140,6 +159,7 @@ export class Kernel {
       options.name ?? sourceName(source) ?? 'task',
       options.daemon ?? false,
       undefined,
+      captureContext(),
     )
     if (!this.running) this.schedule()
     return task
@@ -154,7 +174,13 @@ export class Kernel {
     if (this.active) return Promise.reject(new Error('kernel is already running: one run at a time'))
     let task: Task<T>
     try {
-      task = this.spawnTask(toOperation(main, 'run'), sourceName(main) ?? 'main', false, undefined)
+      task = this.spawnTask(
+        toOperation(main, 'run'),
+        sourceName(main) ?? 'main',
+        false,
+        undefined,
+        captureContext(),
+      )
     } catch (error) {
       return Promise.reject(error)
     }
@@ -162,7 +188,11 @@ export class Kernel {
     this.main = task
     this.shutdownOnExit = options.shutdown ?? true
     return new Promise<T>((resolve, reject) => {
-      this.settleRun = () => (task._failed ? reject(task._error) : resolve(task._value as T))
+      this.settleRun = (deadlock) => {
+        if (deadlock !== undefined) reject(deadlock)
+        else if (task._failed) reject(task._error)
+        else resolve(task._value as T)
+      }
       this.activate()
     })
   }
@@ -192,22 +222,29 @@ export class Kernel {
 
   private activate(): void {
     this.active = true
+    watchDeadlock(this) // deadlock.ts: a pending run must never end in silence
     if (this.debug) debugCapture.enabled++
     this.schedule()
   }
 
   private deactivate(): void {
     this.active = false
+    unwatchDeadlock(this)
     if (this.debug) debugCapture.enabled--
     this.clearNodeTimer()
+    this.autojump?.cancel()
     if (this.immediate !== undefined) clearImmediate(this.immediate)
     this.immediate = undefined
     const settle = this.settleRun
+    const deadlock = this.deadlocked
     this.settleRun = undefined
-    settle?.()
+    this.deadlocked = undefined
+    settle?.(deadlock)
   }
 
   private mainEnded(): void {
+    // A deadlock's shutdown is already cancelling everything, main included.
+    if (this.shutdownTask !== undefined) return
     if (this.shutdownOnExit) this.startShutdown()
     else this.deactivate()
   }
@@ -233,6 +270,34 @@ export class Kernel {
     this.closed = true
     this.timers.clear()
     this.clearNodeTimer()
+  }
+
+  /**
+   * @internal Node's event loop ran dry while this kernel was running (deadlock.ts): no task
+   * can be woken. Cancel them all newest first and settle the run with `DeadlockError`.
+   *
+   * Discussion: the tasks are listed as they were blocked, before cancelling changes their
+   * state; main first, since that is where a reader starts. If a shutdown is already under way
+   * and still stuck (a `finally` block waiting for something that never comes), cancelling
+   * again would change nothing: the run ends at once and the stuck tasks stay suspended.
+   */
+  _deadlock(): void {
+    if (!this.active || this.running) return
+    const blocked = this.tasks()
+    const main = this.main
+    if (main !== undefined) {
+      blocked.splice(blocked.indexOf(main), 1)
+      blocked.unshift(main)
+    }
+    this.deadlocked ??= new DeadlockError(
+      blocked.map((t) => ({ id: t.id, name: t.name, state: t.state, where: t.where() })),
+    )
+    if (this.shutdownTask === undefined) {
+      this.startShutdown()
+      this.schedule()
+    } else {
+      this.shutdownEnded()
+    }
   }
 
   /** @internal the newest live task, for shutdown */
@@ -293,7 +358,8 @@ export class Kernel {
         // the pass (including by timers) run in the next one.
         sinceCheck += n
         this.passClock = Number.NaN
-        while (n-- > 0 && this.active) this.step(ready.shift()!)
+        // Each step runs in its task's async context (async-context.ts).
+        while (n > 0 && this.active) n = this.stepInContext(n)
         if (!this.active) break
         if (this.timers.size !== 0) this.fireTimers(this.now())
         if (sinceCheck >= 64) {
@@ -312,6 +378,33 @@ export class Kernel {
     this.armNodeTimer()
   }
 
+  /** Step the next ready task inside its async context; return how many of the pass remain. */
+  private stepInContext(n: number): number {
+    const context = this.ready.peek()!._ctx
+    if (context === undefined || context === this.entered) {
+      this.step(this.ready.shift()!)
+      return n - 1
+    }
+    return context.runInAsyncScope(this.stepRun, this, context, n)
+  }
+
+  /** Inside `context`: step the next tasks of the pass for as long as they share it. */
+  private stepRun(context: TaskContext, n: number): number {
+    const outer = this.entered
+    this.entered = context
+    try {
+      for (;;) {
+        this.step(this.ready.shift()!)
+        if (--n === 0 || !this.active) break
+        const next = this.ready.peek()!._ctx
+        if (next !== context && next !== undefined) break
+      }
+    } finally {
+      this.entered = outer
+    }
+    return n
+  }
+
   private fireTimers(now: number): boolean {
     let fired = false
     for (let entry = this.timers.popExpired(now); entry !== undefined; entry = this.timers.popExpired(now)) {
@@ -322,6 +415,7 @@ export class Kernel {
   }
 
   private armNodeTimer(): void {
+    if (this.autojump !== undefined) this.armAutojump() // virtual clock only (autojump.ts)
     if (!this.active || this.virtual || this.scheduled) return
     if (this.timers.size === 0) {
       this.clearNodeTimer()
@@ -336,6 +430,31 @@ export class Kernel {
     const delay = Math.min(MAX_NODE_DELAY, Math.max(1, Math.ceil(next - performance.now())))
     this.nodeTimerAt = next
     this.nodeTimer = setTimeout(this.onNodeTimer, delay)
+  }
+
+  /** Idle with external waits pending and a finite deadline ahead: start the autojump count. */
+  private armAutojump(): void {
+    if (
+      this.active &&
+      !this.scheduled &&
+      this.ready.length === 0 &&
+      this._external > 0 &&
+      this.timers.nextDeadline() !== Number.POSITIVE_INFINITY
+    ) {
+      this.autojump!.idle()
+    } else {
+      this.autojump!.cancel()
+    }
+  }
+
+  private readonly onAutojump = (): void => {
+    if (!this.active || this.running || this.scheduled || this.ready.length !== 0) return
+    const next = this.timers.nextDeadline()
+    if (next === Number.POSITIVE_INFINITY) return
+    // Discussion: the outside world stayed silent for the whole threshold, so it is taken to
+    // have nothing to say before the next deadline: time moves there, as if nothing were pending.
+    if (next > this.vnow) this.vnow = next
+    this.loop()
   }
 
   private clearNodeTimer(): void {
@@ -440,6 +559,7 @@ export class Kernel {
       this.registry.register(task, task.id, task)
     }
     if (hooks !== undefined) for (const h of hooks) h.terminated?.(task)
+    if (endChannel.hasSubscribers && task !== this.shutdownTask) publishTask(endChannel, task) // diagnostics.ts
     if (task === this.main) {
       this.main = undefined
       this.mainEnded()
@@ -471,12 +591,18 @@ export class Kernel {
   // ---- tasks ---------------------------------------------------------------------------
 
   /** @internal */
-  _spawn<T>(source: OperationSource<T>, options: SpawnOptions | undefined, parent: Task<any>): Task<T> {
+  _spawn<T>(
+    source: OperationSource<T>,
+    options: SpawnOptions | undefined,
+    parent: Task<any>,
+    context: TaskContext,
+  ): Task<T> {
     const task = this.spawnTask(
       toOperation(source, 'spawn'),
       options?.name ?? sourceName(source) ?? 'task',
       options?.daemon ?? false,
       parent,
+      context,
     )
     task._locals = parent._locals
     return task
@@ -487,9 +613,11 @@ export class Kernel {
     name: string,
     daemon: boolean,
     parent: Task<any> | undefined,
+    context: TaskContext,
   ): Task<T> {
     if (this.closed) throw new KernelClosed()
     const task = new Task<T>(this, gen, name, parent?.id, daemon)
+    task._ctx = context // async-context.ts: the context of the spawn site
     const tail = this.liveTail
     task._prev = tail
     if (tail === undefined) this.liveHead = task
@@ -497,6 +625,7 @@ export class Kernel {
     this.liveTail = task
     this.ready.push(task)
     if (this.hooks !== undefined) for (const h of this.hooks) h.created?.(task)
+    if (spawnChannel.hasSubscribers) publishTask(spawnChannel, task) // diagnostics.ts
     return task
   }
 

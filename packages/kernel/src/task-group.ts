@@ -59,10 +59,16 @@ export class TaskGroup {
     return this.decided
   }
 
-  /** Spawn a task into the group. */
-  *spawn<T>(op: OperationSource<T>, options?: SpawnOptions): Operation<Task<T>> {
+  /** Spawn a task into the group; it runs in the async context current where this is called. */
+  spawn<T>(op: OperationSource<T>, options?: SpawnOptions): Operation<Task<T>> {
+    // Not a generator itself: the spawn trap is made (and the async context captured) now,
+    // where `group.spawn()` is called, not when the caller's `yield*` gets to it.
+    return this.spawnInto(spawn(op, options))
+  }
+
+  private *spawnInto<T>(trap: Operation<Task<T>>): Operation<Task<T>> {
     this.checkOpen()
-    const task = yield* spawn(op, options)
+    const task = yield* trap
     this.addTask(task)
     return task
   }

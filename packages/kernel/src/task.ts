@@ -1,3 +1,4 @@
+import type { TaskContext } from './async-context.js'
 import { current } from './current.js'
 import { CancelledError, TaskCancelled, TaskError } from './errors.js'
 import type { Kernel } from './kernel.js'
@@ -86,6 +87,8 @@ export class Task<T = unknown> {
   /** @internal */ _next: Task<any> | undefined
   /** @internal the kernel's ready queue links through its tasks */ _nextReady: Task<any> | undefined
   /** @internal */ _x: TaskExtras | undefined
+  /** @internal the async context it runs in (async-context.ts); undefined: any (kernel machinery) */
+  _ctx: TaskContext | undefined
 
   /** @internal use `spawn` */
   constructor(
@@ -108,6 +111,7 @@ export class Task<T = unknown> {
     this._next = undefined
     this._nextReady = undefined
     this._x = undefined
+    this._ctx = undefined
   }
 
   /** What it is doing: READY, RUNNING, SLEEP, TASK_JOIN, FUTURE_WAIT, a wait queue's state, TERMINATED. */
