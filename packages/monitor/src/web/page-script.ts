@@ -12,6 +12,7 @@ export const pageScript = `'use strict'
   const tree = document.getElementById('tree')
   const filterBox = document.getElementById('filter')
   const count = document.getElementById('count')
+  const connection = document.getElementById('connection')
   const status = document.getElementById('status')
   /** id -> { row, li, cells..., kids (ul), up (the node whose kids hold li, or null) } */
   const nodes = new Map()
@@ -29,9 +30,16 @@ export const pageScript = `'use strict'
     return e
   }
 
+  /** The answer to the last action (a cancel). */
   function setStatus(text, error) {
     status.textContent = text
     status.classList.toggle('error', Boolean(error))
+  }
+
+  /** Whether the feed is live; kept apart from the status, so neither hides the other. */
+  function setConnection(text, error) {
+    connection.textContent = text
+    connection.classList.toggle('error', Boolean(error))
   }
 
   function timeoutText(deadline) {
@@ -54,12 +62,11 @@ export const pageScript = `'use strict'
     li.dataset.taskId = String(row.id)
     li.setAttribute('role', 'treeitem')
     const line = el('div', 'row')
-    const idCell = el('span', 'id')
+    const first = el('span', 'task-cell')
     const toggle = el('button', 'toggle')
     toggle.type = 'button'
-    idCell.append(toggle, String(row.id))
     const node = {
-      row: null, li, line, toggle, chain: null, up: null,
+      row: null, li, line, toggle, chain: null, up: null, depth: 0,
       name: el('span', 'name'), state: el('span', 'state'), cycles: el('span', 'cycles'),
       timeout: el('span', 'timeout'), where: el('button', 'where'), kids: el('ul', 'children'),
     }
@@ -72,12 +79,14 @@ export const pageScript = `'use strict'
       actions.append(cancel)
     }
     node.kids.setAttribute('role', 'group')
-    line.append(idCell, node.name, node.state, node.cycles, node.timeout, node.where, actions)
+    first.append(toggle, el('span', 'id', String(row.id)), node.name)
+    line.append(first, node.state, node.cycles, node.timeout, node.where, actions)
     li.append(line, node.kids)
     const up = row.parent === null ? undefined : nodes.get(row.parent)
     if (up === undefined) tree.append(li)
     else {
       node.up = up
+      setDepth(node, up.depth + 1)
       up.kids.append(li)
       if (up.kids.childElementCount === BIG + 1 && !up.touched) up.li.classList.add('collapsed')
       setToggle(up)
@@ -85,6 +94,13 @@ export const pageScript = `'use strict'
     setToggle(node)
     nodes.set(row.id, node)
     return node
+  }
+
+  /** Indent a task and its subtree (styles set through the DOM pass the page's CSP). */
+  function setDepth(node, depth) {
+    node.depth = depth
+    node.line.style.setProperty('--depth', String(depth))
+    for (const li of node.kids.children) setDepth(nodes.get(Number(li.dataset.taskId)), depth + 1)
   }
 
   function apply(node, row) {
@@ -113,7 +129,11 @@ export const pageScript = `'use strict'
     nodes.delete(id)
     timed.delete(node)
     const moved = [...node.kids.children]
-    for (const li of moved) nodes.get(Number(li.dataset.taskId)).up = node.up
+    for (const li of moved) {
+      const child = nodes.get(Number(li.dataset.taskId))
+      child.up = node.up
+      setDepth(child, node.depth)
+    }
     node.li.before(...moved)
     node.li.remove()
     if (node.up !== null) setToggle(node.up)
@@ -211,11 +231,11 @@ export const pageScript = `'use strict'
   const events = new EventSource('/api/events')
   events.addEventListener('reset', (e) => {
     receive(JSON.parse(e.data), true)
-    setStatus('live')
+    setConnection('live')
   })
   events.addEventListener('update', (e) => receive(JSON.parse(e.data), false))
   events.addEventListener('error', () => {
-    setStatus('disconnected: the program ended or its monitor stopped; retrying', true)
+    setConnection('disconnected: the program ended or its monitor stopped; retrying', true)
   })
 })()
 `

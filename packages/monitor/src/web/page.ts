@@ -18,10 +18,11 @@ export const pageHtml = `<!doctype html>
   <h1>curio monitor</h1>
   <input id="filter" type="search" placeholder="filter by name" aria-label="filter tasks by name" autocomplete="off">
   <span id="count"></span>
-  <span id="status" role="status">connecting...</span>
+  <span id="connection">connecting...</span>
+  <span id="status" role="status"></span>
 </header>
 <div class="columns" aria-hidden="true">
-  <span>id</span><span>name</span><span>state</span><span>cycles</span><span>timeout</span><span>where (click for the chain)</span><span></span>
+  <span>id &nbsp;name</span><span>state</span><span>cycles</span><span>timeout</span><span>where (click for the chain)</span><span></span>
 </div>
 <ul id="tree" role="tree"></ul>
 </body>
@@ -35,13 +36,17 @@ body { margin: 0; font: 13px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, 
 header { position: sticky; top: 0; z-index: 1; display: flex; gap: 1em; align-items: center; padding: .5em 1em; background: var(--hi); border-bottom: 1px solid var(--line); }
 h1 { font-size: 1.1em; margin: 0; }
 #filter { font: inherit; padding: .2em .5em; width: 18em; }
-#count, #status { color: var(--muted); }
-#status.error { color: var(--warn); }
-.columns, .row { display: grid; grid-template-columns: 9em 16em 11em 6em 6em minmax(12em, 1fr) 5em; gap: .5em; align-items: center; }
+#count, #connection, #status { color: var(--muted); }
+#connection.error, #status.error { color: var(--warn); }
+.columns, .row { display: grid; grid-template-columns: 28em 11em 6em 7em minmax(12em, 1fr) 5em; gap: .5em; align-items: center; }
+.columns > :first-child { padding-left: 1.9em; }
 .columns { padding: .2em 1em; color: var(--muted); border-bottom: 1px solid var(--line); }
 ul { list-style: none; margin: 0; padding: 0; }
 #tree { padding: 0 1em; }
-.children { padding-left: 1.2em; border-left: 1px dotted var(--line); margin-left: .4em; }
+/* Depth indents the first cell only, so the other columns line up however deep a task sits. */
+.task-cell { display: flex; gap: .6em; padding-left: calc(var(--depth, 0) * 1.5em); }
+.task-cell .id { min-width: 2.5em; color: var(--muted); }
+.task-cell .name { overflow: hidden; text-overflow: ellipsis; }
 .row { padding: 1px 0; content-visibility: auto; contain-intrinsic-size: auto 21px; }
 .row:hover { background: var(--hi); }
 .row > span { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
