@@ -1,4 +1,9 @@
+import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { connect } from 'node:net'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { tcpServerSocket } from '@curio/io'
 import { awaitPromise, type Operation, run, sleep, spawn, timeoutAfter, WaitQueue } from '@curio/kernel'
 import { describe, expect, it, vi } from 'vitest'
@@ -16,8 +21,15 @@ interface Web {
   ok: Record<string, string>
 }
 
+/** The line of this file that holds `marker`: where() must name it, however the file moves. */
+const lineOf = (marker: string) =>
+  readFileSync(fileURLToPath(import.meta.url), 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(`// ${marker}`)) + 1
+const waiterLine = lineOf('waiter waits here')
+
 function* waiter(q: WaitQueue): Operation<void> {
-  yield* q.suspend('QUEUE_WAIT') // waiter waits here (line 20)
+  yield* q.suspend('QUEUE_WAIT') // waiter waits here
 }
 
 /** Run `check` against a live web view while `setup`'s tasks exist; real clock, real sockets. */
@@ -38,6 +50,10 @@ function withWeb<T>(setup: () => Operation<T>, check: (web: Web, tasks: T) => Pr
 }
 
 const json = { 'Content-Type': 'application/json' }
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'curio-monitor.mjs')
+/** The curio-monitor CLI with these arguments. */
+const cli = (...args: string[]) => promisify(execFile)(process.execPath, [bin, ...args])
 
 describe('Monitor web view', () => {
   it('webUrl() names the page with a fresh token, printed once to stderr; the page and its assets load', async () => {
@@ -274,7 +290,7 @@ describe('Monitor web view', () => {
           expect(p.deadline - reset.data.now).toBeLessThanOrEqual(60_000)
           const child = [...rows.values()].find((r) => r.parent === parent.id)
           expect(child).toMatchObject({ name: 'waiter', state: 'QUEUE_WAIT', deadline: null, cycles: 1 })
-          expect(child.where).toMatch(/web\.test\.ts:20$/)
+          expect(child.where).toMatch(new RegExp(`web\\.test\\.ts:${waiterLine}$`))
           expect(rows.get(parent.parentId!)).toMatchObject({ name: 'main', parent: null })
 
           go.wake()
@@ -311,7 +327,7 @@ describe('Monitor web view', () => {
       async ({ port, ok }, w) => {
         const where = await http(port, `/api/where?id=${w.id}`, { headers: ok })
         expect(where.body).toMatch(
-          new RegExp(`^task ${w.id} \\(waiter\\) QUEUE_WAIT\n  at .*web\\.test\\.ts:20\n`),
+          new RegExp(`^task ${w.id} \\(waiter\\) QUEUE_WAIT\n  at .*web\\.test\\.ts:${waiterLine}\n`),
         )
         expect((await http(port, '/api/where?id=999999', { headers: ok })).status).toBe(404)
         expect((await http(port, '/api/where?id=x', { headers: ok })).status).toBe(404)
@@ -332,7 +348,7 @@ describe('Monitor web view', () => {
     )
   })
 
-  it("the console's web command prints the page's address", async () => {
+  it("the console's web command and curio-monitor --web print the page's address", async () => {
     const monitor = new Monitor({ port: 0, web: { port: 0 } })
     vi.spyOn(process.stderr, 'write').mockImplementationOnce(() => true)
     await run(
@@ -342,6 +358,25 @@ describe('Monitor web view', () => {
         const client = yield* awaitPromise(MonitorClient.connect(port))
         expect(yield* awaitPromise(client.send('web'))).toBe(`open ${url}`)
         client.close()
+        const { stdout } = yield* awaitPromise(cli('-p', String(port), '--web'))
+        expect(stdout).toBe(`open ${url} in a browser\n`)
+      },
+      { activations: [monitor] },
+    )
+  })
+
+  it('curio-monitor --web says so, and fails, when the program has no web view', async () => {
+    const monitor = new Monitor({ port: 0 })
+    await run(
+      function* () {
+        const { port } = yield* awaitPromise(monitor.address())
+        const failure = yield* awaitPromise(
+          cli('-p', String(port), '--web').catch((e: { code: number; stderr: string }) => e),
+        )
+        expect(failure).toMatchObject({
+          code: 1,
+          stderr: 'curio-monitor: the web view is off: start the program with new Monitor({ web: true })\n',
+        })
       },
       { activations: [monitor] },
     )
