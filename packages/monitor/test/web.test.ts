@@ -342,6 +342,8 @@ describe('Monitor web view', () => {
         expect(yield* awaitPromise(client.send('web'))).toBe(
           'error: the web view is off: start the program with new Monitor({ web: true })',
         )
+        // Off means off: no task, no HTTP server.
+        expect(yield* awaitPromise(client.send('ps'))).not.toMatch(/monitorWeb/)
         client.close()
       },
       { activations: [monitor] },
