@@ -24,7 +24,7 @@ export interface TaskRow {
 }
 
 /** How often the tree is compared with what the pages were sent: "within a second". */
-export const TICK_MS = 500
+const TICK_MS = 500
 
 /**
  * `where()` reads a stack; it can change only when the task runs, so it is remembered per
