@@ -25,6 +25,12 @@ const executablePath = process.env.CURIO_CHROMIUM ?? '/usr/bin/chromium'
 
 let browser: Browser
 
+/**
+ * The page follows the program within a second; the polls allow more, because this machine
+ * (and CI's) is shared and a loaded browser can lag. They end as soon as the page is right.
+ */
+const patient = { timeout: 5_000 }
+
 beforeAll(async () => {
   if (!existsSync(executablePath)) {
     throw new Error(
@@ -78,9 +84,16 @@ function withPage<T>(
       const url = yield* awaitPromise(monitor.webUrl())
       printed.mockRestore()
       const page = yield* awaitPromise(browser.newPage())
+      // The script must run clean: no exception, no error in the console (a CSP refusal is one).
+      const errors: string[] = []
+      page.on('pageerror', (error) => errors.push(error.message))
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text())
+      })
       try {
         yield* awaitPromise(page.goto(url))
         yield* awaitPromise(check(page, tasks))
+        expect(errors).toEqual([])
       } finally {
         yield* awaitPromise(page.close())
       }
@@ -107,13 +120,13 @@ describe('Monitor web view in a browser', () => {
       },
       async (page, { stuck, workers }) => {
         const s = row(page, stuck)
-        await expect.poll(() => s.locator(':scope > .row .state').textContent()).toBe('STUCK_WAIT')
+        await expect.poll(() => s.locator(':scope > .row .state').textContent(), patient).toBe('STUCK_WAIT')
         await expect(s.locator(':scope > .row .name').textContent()).resolves.toBe('stuck')
         await expect(page.locator('#connection').textContent()).resolves.toBe('live')
         // Children sit under their parent; the timeout counts down from 60 s.
         const w = row(page, workers)
         await expect
-          .poll(() => w.locator(':scope > .children > li .name').allTextContents())
+          .poll(() => w.locator(':scope > .children > li .name').allTextContents(), patient)
           .toEqual(['job 1', 'job 2', 'job 3'])
         const timeout = Number.parseFloat((await w.locator(':scope > .row .timeout').textContent())!)
         expect(timeout).toBeGreaterThan(50)
@@ -129,16 +142,16 @@ describe('Monitor web view in a browser', () => {
         // Filter: jobs, and their parent to hold them; nothing else.
         await page.fill('#filter', 'JOB')
         await expect
-          .poll(() => page.locator('li.task:visible > .row .name').allTextContents())
+          .poll(() => page.locator('li.task:visible > .row .name').allTextContents(), patient)
           .toEqual(['main', 'workers', 'job 1', 'job 2', 'job 3'])
         await page.fill('#filter', '')
-        await expect.poll(() => s.isVisible()).toBe(true)
+        await expect.poll(() => s.isVisible(), patient).toBe(true)
 
         // Collapse a subtree, expand it again.
         await w.locator(':scope > .row .toggle').click()
-        await expect.poll(() => w.locator(':scope > .children').isVisible()).toBe(false)
+        await expect.poll(() => w.locator(':scope > .children').isVisible(), patient).toBe(false)
         await w.locator(':scope > .row .toggle').click()
-        await expect.poll(() => w.locator(':scope > .children').isVisible()).toBe(true)
+        await expect.poll(() => w.locator(':scope > .children').isVisible(), patient).toBe(true)
 
         // Where: the line, and on a click the whole chain.
         await expect(s.locator(':scope > .row .where').textContent()).resolves.toMatch(
@@ -146,7 +159,7 @@ describe('Monitor web view in a browser', () => {
         )
         await s.locator(':scope > .row .where').click()
         await expect
-          .poll(() => s.locator('.chain').textContent())
+          .poll(() => s.locator('.chain').textContent(), patient)
           .toMatch(
             new RegExp(
               `^task ${stuck.id} \\(stuck\\) STUCK_WAIT\\n  at .*web-browser\\.test\\.ts:${waiterLine}\\n`,
@@ -157,11 +170,11 @@ describe('Monitor web view in a browser', () => {
         await s.waitFor({ state: 'detached' })
         expect(stuck.cancelled && stuck.terminated).toBe(true)
         await expect
-          .poll(() => page.locator('#status').textContent())
+          .poll(() => page.locator('#status').textContent(), patient)
           .toBe(`cancelled task ${stuck.id} (stuck)`)
       },
     )
-  })
+  }, 30_000)
 
   it('stays usable with 10,000 tasks: big subtrees start collapsed, the filter finds one, cancel removes it', async () => {
     const q = new WaitQueue()
@@ -187,7 +200,7 @@ describe('Monitor web view in a browser', () => {
         await expect(c.locator(':scope > .children').isVisible()).resolves.toBe(false)
         await page.fill('#filter', 'needle')
         await expect
-          .poll(() => page.locator('li.task:visible > .row .name').allTextContents())
+          .poll(() => page.locator('li.task:visible > .row .name').allTextContents(), patient)
           .toEqual(['main', 'needle'])
         const started = Date.now()
         await row(page, needle).locator(':scope > .row button.cancel').click()
@@ -198,11 +211,11 @@ describe('Monitor web view in a browser', () => {
         // A task found by the filter inside the collapsed crowd shows in place.
         await page.fill('#filter', 'client 9999')
         await expect
-          .poll(() => page.locator('li.task:visible > .row .name').allTextContents())
+          .poll(() => page.locator('li.task:visible > .row .name').allTextContents(), patient)
           .toEqual(['main', 'crowd', 'client 9999'])
       },
     )
-  })
+  }, 60_000)
 
   it('examples/stuck.ts is diagnosed and unstuck from the browser alone', async () => {
     const child: ChildProcess = spawnProcess(
@@ -231,7 +244,9 @@ describe('Monitor web view in a browser', () => {
       const handler = page.locator('li.task', {
         has: page.locator(':scope > .row .name:text-is("reportHandler")'),
       })
-      await expect.poll(() => handler.locator(':scope > .row .state').textContent()).toBe('EVENT_WAIT')
+      await expect
+        .poll(() => handler.locator(':scope > .row .state').textContent(), patient)
+        .toBe('EVENT_WAIT')
       await expect(handler.locator(':scope > .row .where').textContent()).resolves.toBe('stuck.ts:26')
       const fetch = page.locator('li.task', {
         has: page.locator(':scope > .row .name:text-is("fetch weather")'),
@@ -239,7 +254,7 @@ describe('Monitor web view in a browser', () => {
       await expect(fetch.locator(':scope > .row .state').textContent()).resolves.toBe('READ_WAIT')
       await handler.locator(':scope > .row .where').click()
       await expect
-        .poll(() => handler.locator('.chain').textContent())
+        .poll(() => handler.locator('.chain').textContent(), patient)
         .toMatch(/EVENT_WAIT\n {2}at stuck\.ts:26/)
       if (process.env.CURIO_SCREENSHOT === '1') {
         mkdirSync(join(root, 'docs', 'images'), { recursive: true })
@@ -250,10 +265,10 @@ describe('Monitor web view in a browser', () => {
       const [code] = await exited
       expect(code).toBe(0)
       expect(stdout).toMatch(/sales: ok\nstock: ok\nweather: no answer\n$/)
-      await expect.poll(() => page.locator('#connection').textContent()).toMatch(/^disconnected/)
+      await expect.poll(() => page.locator('#connection').textContent(), patient).toMatch(/^disconnected/)
     } finally {
       await page.close()
       child.kill()
     }
-  })
+  }, 60_000)
 })

@@ -116,6 +116,10 @@ export class WebServer {
         return send(res, 200, 'text/javascript; charset=utf-8', pageScript)
       case 'GET /monitor.css':
         return send(res, 200, 'text/css; charset=utf-8', pageCss)
+      case 'GET /favicon.ico':
+        // Browsers ask for one; no icon, and no 404 in the page's console either.
+        res.writeHead(204, common)
+        return void res.end()
       case 'GET /api/events':
         return this.feed.add(res)
       case 'GET /api/where': {
