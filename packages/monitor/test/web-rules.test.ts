@@ -52,6 +52,7 @@ describe('web view rules', () => {
       true,
       false,
     ])
+    expect([on('')('127.0.0.1:48803'), on('')('router.lan:48803')]).toEqual([true, false])
   })
 
   it('diff sends new and changed rows and ended ids; a deadline moved by clock jitter is unchanged', () => {

@@ -442,6 +442,27 @@ describe('Monitor web view', () => {
     }
   })
 
+  it('on every interface, the URL names loopback and the page opens there', async () => {
+    const monitor = new Monitor({ host: '0.0.0.0', port: 0, web: { port: 0 } })
+    const printed = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
+    try {
+      await run(
+        function* () {
+          const url = new URL(yield* awaitPromise(monitor.webUrl()))
+          expect(url.hostname).toBe('127.0.0.1')
+          const token = url.searchParams.get('token')!
+          const answer = yield* awaitPromise(
+            http(Number(url.port), `/?token=${token}`, { headers: { Host: url.host } }),
+          )
+          expect(answer.status).toBe(200)
+        },
+        { activations: [monitor] },
+      )
+    } finally {
+      printed.mockRestore()
+    }
+  })
+
   it('takes only a valid web option', () => {
     expect(() => new Monitor({ web: { port: 70000 } })).toThrow(/web port must be an integer/)
     expect(() => new Monitor({ web: 'yes' as never })).toThrow(TypeError)

@@ -42,7 +42,8 @@ export function cookieName(port: number): string {
 }
 
 const loopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.')
-const wildcard = (host: string) => host === '0.0.0.0' || host === '::'
+/** Listening on every interface (`''` is how `tcpServerSocket` says it). */
+export const wildcard = (host: string) => host === '' || host === '0.0.0.0' || host === '::'
 
 /** Split `Host: name:port` / `[v6]:port`; undefined when it is not of that shape. */
 function splitHost(header: string): { name: string; port: number } | undefined {

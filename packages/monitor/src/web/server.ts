@@ -16,7 +16,7 @@ import { whereText } from '../format.js'
 import { TaskFeed } from './feed.js'
 import { pageCss, pageHtml } from './page.js'
 import { pageScript } from './page-script.js'
-import { cookieName, type Guard, refuse, tokenSource } from './security.js'
+import { cookieName, type Guard, refuse, tokenSource, wildcard } from './security.js'
 
 /** What the server needs from its monitor. */
 export interface WebServerOptions {
@@ -81,7 +81,15 @@ export class WebServer {
     await once(this.server, 'listening')
     const { port } = this.server.address() as AddressInfo
     this.guard = { ...this.guard, port }
-    const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host
+    // On every interface, the page is opened on this machine's loopback address.
+    const listen = this.options.host
+    const host = wildcard(listen)
+      ? listen === '::'
+        ? '[::1]'
+        : '127.0.0.1'
+      : listen.includes(':')
+        ? `[${listen}]`
+        : listen
     return `http://${host}:${port}/?token=${this.options.token}`
   }
 
