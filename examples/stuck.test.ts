@@ -49,7 +49,7 @@ it('a stuck program is found with ps and where, unstuck with cancel, and then ex
     ['--conditions=@curio/source', '--import', 'tsx', join(here, 'stuck.ts')],
     {
       cwd: here,
-      env: { ...process.env, CURIO_DEBUG: '1', CURIO_MONITOR_PORT: '0' },
+      env: { ...process.env, CURIO_DEBUG: '1', CURIO_MONITOR_PORT: '0', CURIO_MONITOR_WEB_PORT: '0' },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   )

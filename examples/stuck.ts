@@ -4,11 +4,11 @@
  * Three tasks fetch a report each from a little local server. The server's handler for
  * `weather` waits for a feed that never arrives, so that fetch waits for ever, and main with
  * it. Connect with `curio-monitor`, find the stuck tasks with `ps`, see where with
- * `where ID`, and `cancel ID` the stuck handler: its connection closes, the fetch reports
- * "no answer", main prints the reports and the program exits by itself.
+ * `where ID`, and `cancel ID` the stuck handler (or all of it from the printed web page): its
+ * connection closes, the fetch reports "no answer", main prints the reports and it exits.
  *
  *   CURIO_DEBUG=1 node --conditions=@curio/source --import tsx examples/stuck.ts
- *   npx curio-monitor            # in another terminal
+ *   npx curio-monitor            # in another terminal, or open the printed web view URL
  */
 import { openConnection, runServer, type Socket, tcpServerSocket } from '@curio/io'
 import { awaitPromise, type Operation, run, spawn, type Task } from '@curio/kernel'
@@ -54,6 +54,9 @@ export function* main(monitor: Monitor): Operation<void> {
 }
 
 if (isMain(import.meta.url)) {
-  const monitor = new Monitor({ port: Number(process.env.CURIO_MONITOR_PORT ?? 48802) })
+  const monitor = new Monitor({
+    port: Number(process.env.CURIO_MONITOR_PORT ?? 48802),
+    web: { port: Number(process.env.CURIO_MONITOR_WEB_PORT ?? 48803) },
+  })
   await run(main(monitor), { activations: [monitor] })
 }

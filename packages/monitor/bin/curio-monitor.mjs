@@ -1,13 +1,18 @@
 #!/usr/bin/env node
 // curio-monitor: connect to a curio program's monitor (`new Monitor()` in its activations)
-// and relay this terminal to it: type `help` for the commands.
+// and relay this terminal to it: type `help` for the commands. With --web, print the address
+// of its page in a browser (the program must run `new Monitor({ web: true })`).
 import { connect } from 'node:net'
 
-const usage = 'usage: curio-monitor [-H HOST] [-p PORT] [HOST:PORT]   (default 127.0.0.1:48802)'
+const usage = [
+  'usage: curio-monitor [-H HOST] [-p PORT] [--web] [HOST:PORT]   (default 127.0.0.1:48802)',
+  '  --web   print the address (with its token) of the live page in a browser, and exit',
+].join('\n')
 
 function parse(argv) {
   let host = '127.0.0.1'
   let port = 48802
+  let web = false
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     if (arg === '-h' || arg === '--help') {
@@ -15,6 +20,7 @@ function parse(argv) {
       process.exit(0)
     } else if (arg === '-H' || arg === '--host') host = argv[++i] ?? host
     else if (arg === '-p' || arg === '--port') port = Number(argv[++i])
+    else if (arg === '--web') web = true
     else if (/^[^-].*:\d+$/.test(arg)) {
       const at = arg.lastIndexOf(':')
       host = arg.slice(0, at)
@@ -29,13 +35,30 @@ function parse(argv) {
     console.error(`curio-monitor: bad port\n${usage}`)
     process.exit(2)
   }
-  return { host, port }
+  return { host, port, web }
 }
 
-const { host, port } = parse(process.argv.slice(2))
+/** Ask the console for the page's address (its `web` command), print it, and exit. */
+function printWebUrl(sock) {
+  let text = ''
+  sock.setEncoding('utf8')
+  sock.on('data', (chunk) => (text += chunk))
+  sock.on('end', () => {
+    const url = /open (http\S+)$/m.exec(text)
+    if (url !== null) console.log(`open ${url[1]} in a browser`)
+    else {
+      console.error(`curio-monitor: ${/error: (.*)$/m.exec(text)?.[1] ?? 'no answer from the monitor'}`)
+      process.exitCode = 1
+    }
+  })
+  sock.end('web\nquit\n')
+}
+
+const { host, port, web } = parse(process.argv.slice(2))
 const sock = connect({ host, port })
 let last = ''
 sock.on('connect', () => {
+  if (web) return printWebUrl(sock)
   sock.on('data', (chunk) => {
     last = (last + chunk.toString('utf8')).slice(-4)
   })
@@ -49,6 +72,7 @@ sock.on('error', (error) => {
   process.exitCode = 1
 })
 sock.on('end', () => {
+  if (web) return
   // After `quit` the monitor says bye; any other end means the program closed the session.
   if (last !== 'bye\n') process.stderr.write('\n(the program closed the connection)\n')
 })

@@ -9,6 +9,7 @@ export const helpText = [
   '  where ID      where task ID is suspended: its chain of yield* frames',
   '  cancel ID     cancel task ID and wait until it has ended',
   '  signal NAME   send signal NAME (e.g. SIGUSR1, TERM) to this process',
+  '  web           the address of the live page in a browser (new Monitor({ web: true }))',
   '  help          this list',
   '  quit          close this session',
 ].join('\n')
@@ -48,6 +49,7 @@ export function* execute(
   kernel: Kernel,
   line: string,
   protect: ReadonlySet<Task<unknown>>,
+  webUrl?: string,
 ): Operation<string | undefined> {
   const [command = '', ...args] = line.trim().split(/\s+/)
   try {
@@ -65,6 +67,11 @@ export function* execute(
         process.kill(process.pid, name)
         return `sent ${name} to process ${process.pid}`
       }
+      case 'web':
+        if (webUrl === undefined) {
+          throw new CommandError('the web view is off: start the program with new Monitor({ web: true })')
+        }
+        return `open ${webUrl}`
       case 'help':
         return helpText
       case 'quit':

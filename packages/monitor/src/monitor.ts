@@ -2,6 +2,8 @@ import { runServer, type Socket, tcpServerSocket } from '@curio/io'
 import type { Activation, Kernel, Operation, Task } from '@curio/kernel'
 import { awaitPromise, CancelledError, getCurrentTask } from '@curio/kernel'
 import { execute } from './commands.js'
+import { newToken } from './web/security.js'
+import { WebServer } from './web/server.js'
 
 /** Options for `new Monitor`. */
 export interface MonitorOptions {
@@ -9,6 +11,12 @@ export interface MonitorOptions {
   port?: number
   /** Interface to listen on; default `127.0.0.1`. Anyone who can connect can cancel tasks. */
   host?: string
+  /**
+   * Also serve a live page of the task tree over HTTP on the same host (default port 48803;
+   * 0 picks a free one): `true`, or `{ port }`. Off unless asked for. Read its URL, which
+   * carries the access token, with `webUrl()`; it is also printed once to stderr.
+   */
+  web?: boolean | { port?: number }
 }
 
 /** The address the monitor listens on. */
@@ -18,6 +26,13 @@ export interface MonitorAddress {
 }
 
 const PROMPT = 'curio > '
+
+function checkPort(port: number, what: string): number {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new TypeError(`${what} must be an integer from 0 to 65535, got ${port}`)
+  }
+  return port
+}
 
 interface Deferred<T> {
   promise: Promise<T>
@@ -54,25 +69,46 @@ function deferred<T>(): Deferred<T> {
 export class Monitor implements Activation {
   readonly host: string
   readonly port: number
+  /** The web view's port as asked for (0: any free one); undefined when the web view is off. */
+  readonly webPort: number | undefined
   private kernel: Kernel | undefined = undefined
   private server: Task<unknown> | undefined = undefined
   private starting = false
   private listening = deferred<MonitorAddress>()
   /** The monitor's own tasks, which `cancel` refuses to touch. */
   private readonly own = new Set<Task<unknown>>()
+  private web: Task<unknown> | undefined = undefined
+  private webListening = deferred<string>()
+  /** The page's URL while it is served (the console's `web` command prints it). */
+  private webServing: string | undefined = undefined
+  private webPrinted: string | undefined = undefined
+  /** The web view's secret: one per monitor, so a page stays valid across runs. */
+  private readonly token = newToken()
 
   constructor(options: MonitorOptions = {}) {
-    const port = options.port ?? 48802
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new TypeError(`monitor port must be an integer from 0 to 65535, got ${port}`)
-    }
-    this.port = port
+    this.port = checkPort(options.port ?? 48802, 'monitor port')
     this.host = options.host ?? '127.0.0.1'
+    const web = options.web ?? false
+    if (web !== false && web !== true && (typeof web !== 'object' || web === null)) {
+      throw new TypeError(`web must be true, false or { port }, got ${String(web)}`)
+    }
+    this.webPort = web === false ? undefined : checkPort((web === true ? {} : web).port ?? 48803, 'web port')
+    if (this.webPort === undefined) {
+      this.webListening.reject(new Error('the web view is off: pass { web: true } to new Monitor()'))
+    }
   }
 
   /** Where the console listens, once it does (the real port when `port` was 0). */
   address(): Promise<MonitorAddress> {
     return this.listening.promise
+  }
+
+  /**
+   * The web view's address with its access token (`http://127.0.0.1:48803/?token=...`), once
+   * it listens; rejects when it cannot listen, or when the monitor was made without `web`.
+   */
+  webUrl(): Promise<string> {
+    return this.webListening.promise
   }
 
   /**
@@ -101,10 +137,18 @@ export class Monitor implements Activation {
   created(task: Task<unknown>): void {
     const kernel = this.kernel
     if (kernel === undefined || task.parentId !== undefined || this.starting) return
-    if (this.server !== undefined && !this.server.terminated) return
+    // Spawning is creating: the guard keeps our own tasks from starting servers of their own.
     this.starting = true
     try {
-      this.server = kernel.spawn(() => this.serve(kernel), { daemon: true, name: 'monitor' })
+      if (this.server === undefined || this.server.terminated) {
+        this.server = kernel.spawn(() => this.serve(kernel), { daemon: true, name: 'monitor' })
+      }
+      if (this.webPort !== undefined && (this.web === undefined || this.web.terminated)) {
+        this.web = kernel.spawn(() => this.serveWeb(kernel, this.webPort!), {
+          daemon: true,
+          name: 'monitorWeb',
+        })
+      }
     } finally {
       this.starting = false
     }
@@ -139,6 +183,38 @@ export class Monitor implements Activation {
     }
   }
 
+  /** The web view's server, a daemon task beside the console's, with the same lifetime. */
+  private *serveWeb(kernel: Kernel, port: number): Operation<void> {
+    const listening = this.webListening
+    const self = getCurrentTask()!
+    this.own.add(self)
+    const server = new WebServer({ kernel, host: this.host, port, token: this.token, own: this.own })
+    try {
+      const url = yield* awaitPromise(server.listen())
+      listening.resolve(url)
+      this.webServing = url
+      if (url !== this.webPrinted) {
+        this.webPrinted = url
+        process.stderr.write(`curio monitor: web view at ${url}\n`)
+      }
+    } catch (error) {
+      server.close()
+      this.own.delete(self)
+      if (error instanceof CancelledError) throw error
+      listening.reject(error)
+      console.error(`curio monitor: cannot serve the web view on ${this.host}:${port}:`, error)
+      return
+    }
+    try {
+      yield* awaitPromise(server.closed())
+    } finally {
+      server.close()
+      this.own.delete(self)
+      this.webServing = undefined
+      this.webListening = deferred()
+    }
+  }
+
   private *session(kernel: Kernel, client: Socket): Operation<void> {
     const self = getCurrentTask()!
     this.own.add(self)
@@ -151,7 +227,7 @@ export class Monitor implements Activation {
       for (;;) {
         const line = yield* stream.readline()
         if (line.length === 0) return
-        const answer = yield* execute(kernel, line.toString('utf8'), this.own)
+        const answer = yield* execute(kernel, line.toString('utf8'), this.own, this.webServing)
         if (answer === undefined) {
           yield* stream.write(Buffer.from('bye\n'))
           return

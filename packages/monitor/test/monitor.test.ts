@@ -115,7 +115,7 @@ describe('Monitor', () => {
         expect(await client.send('signal NOPE')).toBe('error: unknown signal NOPE')
         expect(await client.send('')).toBe('')
         const help = await client.send('help')
-        for (const command of ['ps', 'where ID', 'cancel ID', 'signal NAME', 'help', 'quit']) {
+        for (const command of ['ps', 'where ID', 'cancel ID', 'signal NAME', 'web', 'help', 'quit']) {
           expect(help).toContain(`  ${command} `)
         }
         expect(await client.sendAndEnd('quit')).toBe('bye\n')
