@@ -2,7 +2,9 @@
  * Stack parsing for `task.where()`: the kernel's own frames are dropped, so what is left is
  * the chain of the user's `yield*` frames, innermost first.
  */
-const frameLocation = /\(?((?:file:\/\/|\/|[A-Za-z]:\\)[^()]*?):(\d+):(\d+)\)?$/
+// The path starts the frame's location: at the start, after a space or after `(`. Unanchored,
+// `node:internal/timers:483:5` matched from its middle as the file `/timers` (a monitor showed it).
+const frameLocation = /(?:^|[\s(])((?:file:\/\/|\/|[A-Za-z]:\\)[^()]*?):(\d+):(\d+)\)?$/
 
 function locationOf(line: string): string | undefined {
   const m = frameLocation.exec(line.trim())

@@ -20,6 +20,7 @@ import {
   timeoutAfter,
   WaitQueue,
 } from '../src/index.js'
+import { userFrames } from '../src/where.js'
 import { vrun } from './helpers.js'
 
 describe('bug: a timeout fired into the cleanup of a cancelled task and swallowed the cancellation', () => {
@@ -413,5 +414,18 @@ describe('bug: a group member calling cancelRemaining() failed trying to wait fo
       expect(loser.exception).toBeInstanceOf(TaskCancelled)
       expect(g.results).toEqual(['winner'])
     })
+  })
+})
+
+describe('regression: stack frames of Node internals', () => {
+  it('a node:internal frame is no user frame (it was read as the file /timers)', () => {
+    const stack = [
+      'Error',
+      '    at listOnTimeout (node:internal/timers:483:5)',
+      '    at process.processTimers (node:internal/timers:520:7)',
+      '    at main (/home/me/app.ts:12:3)',
+      '    at file:///home/me/other.mjs:4:1',
+    ].join('\n')
+    expect(userFrames(stack)).toEqual(['/home/me/app.ts:12', 'file:///home/me/other.mjs:4'])
   })
 })
