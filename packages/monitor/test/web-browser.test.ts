@@ -162,7 +162,7 @@ describe('Monitor web view in a browser', () => {
           .poll(() => s.locator('.chain').textContent(), patient)
           .toMatch(
             new RegExp(
-              `^task ${stuck.id} \\(stuck\\) STUCK_WAIT\\n  at .*web-browser\\.test\\.ts:${waiterLine}\\n`,
+              `^task ${stuck.id} \\(stuck\\) STUCK_WAIT\\n  at .*web-browser\\.test\\.ts:${waiterLine}(\\n|$)`,
             ),
           )
 
