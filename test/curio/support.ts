@@ -1,10 +1,14 @@
 // Shared by the ports of Curio's test modules: Curio's `kernel` fixture, on our terms.
 import {
+  type Address,
+  type Event,
   type Operation,
   type OperationSource,
   openConnection,
   run,
+  runServer,
   type Socket,
+  spawn,
   tcpServerSocket,
 } from 'curio'
 
@@ -40,4 +44,22 @@ export function* socketpair(): Operation<[Socket, Socket]> {
   } finally {
     listener.close()
   }
+}
+
+/**
+ * The shape of Curio's stream tests: a server on a free port runs `handler` per connection,
+ * `client` connects; once `done` is set the server is cancelled and the client joined.
+ */
+export function* serveOnce(
+  handler: (client: Socket, addr: Address) => Operation<unknown>,
+  client: (address: Address) => Operation<unknown>,
+  done: Event,
+): Operation<void> {
+  const listener = tcpServerSocket('127.0.0.1', 0)
+  const address = listener.getsockname()
+  const serv = yield* spawn(() => runServer(listener, handler))
+  const c = yield* spawn(() => client(address))
+  yield* done.wait()
+  yield* serv.cancel()
+  yield* c.join()
 }

@@ -1,7 +1,6 @@
 // Curio's tests/test_activation.py, translated.
 import { type Activation, Kernel, sleep, type Task } from 'curio'
 import { describe, expect, it } from 'vitest'
-import { vrun } from './support.js'
 
 /** Records the hooks called for the task named main. */
 function recorder(): Activation & { events: string[] } {
