@@ -6,6 +6,7 @@ import {
   AF_INET,
   CancelledError,
   type Operation,
+  openConnection,
   run,
   SO_REUSEADDR,
   SOCK_DGRAM,
@@ -19,7 +20,7 @@ import {
   timeoutAfter,
 } from 'curio'
 import { describe, expect, it } from 'vitest'
-import { socketpair } from './support.js'
+import { raises, socketpair } from './support.js'
 
 type Log = unknown[]
 
@@ -384,6 +385,67 @@ describe('test_socket.py', () => {
       yield* t2.join()
       s1.close()
       s2.close()
+    })
+  })
+  it('test_socket.py::test_buffer_stream_into', async () => {
+    // Curio's stream.readinto(view): read(max) copied into the view here.
+    const N = 1_000_000
+    const received = new Int32Array(N)
+    await run(function* () {
+      const [s1, s2] = yield* socketpair()
+      const sent = Int32Array.from({ length: N }, (_, i) => i)
+      const sender = yield* spawn(function* () {
+        yield* s1.sendall(Buffer.from('Hello world\n'))
+        yield* s1.sendall(new Uint8Array(sent.buffer))
+      })
+      const receiver = yield* spawn(function* () {
+        const stream = s2.asStream()
+        expect((yield* stream.readline()).toString()).toBe('Hello world\n')
+        let view = new Uint8Array(received.buffer)
+        while (view.length > 0) {
+          const chunk = yield* stream.read(view.length)
+          if (chunk.length === 0) break
+          view.set(chunk)
+          view = view.subarray(chunk.length)
+        }
+      })
+      yield* sender.join()
+      yield* receiver.join()
+      s1.close()
+      s2.close()
+    })
+    expect(received.every((x, n) => x === n)).toBe(true)
+  })
+
+  it('test_socket.py::test_create_connection', async () => {
+    // Curio's create_connection(addr, source_address=...) is openConnection with sourceAddr.
+    await run(function* () {
+      const sock = listening(1)
+      const [host, port] = sock.getsockname() as [string, number]
+      // A free local port for the client to connect from.
+      const probe = listening(1)
+      const [, sourcePort] = probe.getsockname() as [string, number]
+      probe.close()
+      const server = yield* spawn(function* () {
+        const [client, addr] = yield* sock.accept()
+        client.close()
+        sock.close()
+        return addr
+      })
+      const c = yield* openConnection(host, port, { sourceAddr: ['127.0.0.1', sourcePort] })
+      c.close()
+      expect(yield* server.join()).toEqual(['127.0.0.1', sourcePort])
+    })
+  })
+
+  it('test_socket.py::test_create_bad_connection', async () => {
+    // Curio connects to python.org:1; with no network here, a closed local port.
+    await run(function* () {
+      const probe = listening(1)
+      const [host, port] = probe.getsockname() as [string, number]
+      probe.close()
+      const e = yield* raises(openConnection(host, port))
+      expect(e).toMatchObject({ code: 'ECONNREFUSED' })
     })
   })
 })
