@@ -3,6 +3,7 @@
 import {
   type Address,
   AF_INET,
+  CancelledError,
   Event,
   IncompleteRead,
   type Operation,
@@ -410,5 +411,46 @@ describe('test_io.py', () => {
       ),
     )
     expect(results).toEqual(['handler start', 'bad handler', 'good handler', 'Msg', 'handler done'])
+  })
+  it('test_io.py::test_sendall_cancel', async () => {
+    // Curio's CancelledError carries bytes_sent. Here sendall hands the whole buffer to Node at
+    // once, so a cancelled sendall has still sent all of it: the handler receives every byte.
+    const N = 10_000_000
+    const done = new Event()
+    const start = new Event()
+    let received = 0
+    let senderError: unknown
+    await run(function* () {
+      const listener = tcpServerSocket('127.0.0.1', 0)
+      const address = listener.getsockname()
+      const serv = yield* spawn(() =>
+        runServer(listener, function* (client) {
+          yield* start.wait()
+          for (;;) {
+            const data = yield* client.recv(1_000_000)
+            if (data.length === 0) break
+            received += data.length
+          }
+          done.set()
+        }),
+      )
+      const t = yield* spawn(function* () {
+        const sock = socket(AF_INET, SOCK_STREAM)
+        yield* sock.connect(address)
+        try {
+          yield* sock.sendall(Buffer.alloc(N, 0x78))
+        } catch (e) {
+          senderError = e
+        }
+        sock.close()
+      })
+      yield* sleep(50)
+      yield* t.cancel()
+      start.set()
+      yield* done.wait()
+      yield* serv.cancel()
+    })
+    expect(senderError).toBeInstanceOf(CancelledError)
+    expect(received).toBe(N)
   })
 })

@@ -25,10 +25,11 @@ import {
   timeoutAt,
   UncaughtTimeoutError,
   WaitQueue,
+  WriteResourceBusy,
   wakeAt,
 } from 'curio'
 import { describe, expect, it } from 'vitest'
-import { raises, vrun } from './support.js'
+import { raises, socketpair, vrun } from './support.js'
 
 describe('test_kernel.py', () => {
   it('test_kernel.py::test_hello', async () => {
@@ -725,6 +726,51 @@ describe('test_kernel.py', () => {
       })
       yield* t.cancel({ exc: new CustomCancelled() })
       expect(caught).toBeInstanceOf(CustomCancelled)
+    })
+  })
+  it('test_kernel.py::test_single_stepping', async () => {
+    // Curio's kernel.run() with no task steps what is there; here a kernel kept alive with
+    // `shutdown: false` runs its surviving tasks only while a later run is going on.
+    let value = 0
+    const kernel = new Kernel({ clock: 'virtual' })
+    await kernel.run(
+      function* () {
+        yield* spawn(
+          function* child() {
+            yield* sleep(0)
+            value = 1
+            yield* sleep(100)
+            value = 2
+          },
+          { daemon: true },
+        )
+      },
+      { shutdown: false },
+    )
+    expect(value).toBe(0) // nothing stepped between runs
+    await kernel.run(() => sleep(0), { shutdown: false })
+    expect(value).toBe(1)
+    await kernel.run(() => sleep(100), { shutdown: false })
+    expect(value).toBe(2)
+    await kernel.close()
+  })
+
+  it('test_kernel.py::test_io_registration', async () => {
+    // Curio waits on raw file descriptors; the same corners at the socket level: with the send
+    // buffer full, one writer waits, a second gets WriteResourceBusy, and a reader on the same
+    // socket is unaffected.
+    await run(function* () {
+      const [s1, s2] = yield* socketpair()
+      const writer1 = yield* spawn(() => s1.sendall(Buffer.alloc(64 * 1024 * 1024)))
+      const reader1 = yield* spawn(() => s1.recv(100))
+      yield* sleep(20)
+      expect(writer1.terminated).toBe(false)
+      expect(yield* raises(s1.sendall(Buffer.from('x')))).toBeInstanceOf(WriteResourceBusy)
+      yield* writer1.cancel()
+      yield* s2.sendall(Buffer.from('hello'))
+      expect((yield* reader1.join()).toString()).toBe('hello')
+      s1.close()
+      s2.close()
     })
   })
 })
