@@ -23,7 +23,7 @@ describe('test_file.py', () => {
   })
 
   it('test_file.py::test_readall', async () => {
-    // Curio's readall() is read() with no count.
+    // From an earlier version of Curio's test_file.py: readall() is read() with no count.
     await vrun(function* () {
       using f = yield* aopen(testinput, 'r')
       expect((yield* f.read(-1)).toString()).toBe('line 1\nline 2\nline 3\n')
