@@ -174,9 +174,18 @@ export class FileStream implements Stream {
     })
   }
 
-  /** Write each of `lines`, in order. */
+  /**
+   * Write each of `lines`, in order: an array in one write, any other iterable lazily, each line
+   * as it is taken (so an endless generator is bounded by timeouts, not by memory).
+   */
   *writelines(lines: Iterable<Uint8Array | string>): Operation<void> {
-    const all = Buffer.concat([...lines].map((l) => (typeof l === 'string' ? Buffer.from(l) : l)))
+    if (!Array.isArray(lines)) {
+      for (const line of lines) yield* this.write(line)
+      return
+    }
+    const all = Buffer.concat(
+      lines.map((l: Uint8Array | string) => (typeof l === 'string' ? Buffer.from(l) : l)),
+    )
     yield* this.op('writelines', function* (this: FileStream) {
       yield* this.writeAll(all)
     })

@@ -15,6 +15,23 @@ function tmp(content?: string): string {
 }
 
 describe('aopen and FileStream', () => {
+  it('writelines writes each line of an iterable as it takes it (lazily, as Curio)', async () => {
+    const path = tmp()
+    const boom = new Error('the source broke after two lines')
+    function* source(): Generator<string> {
+      yield 'one\n'
+      yield 'two\n'
+      throw boom
+    }
+    await run(function* () {
+      using out = yield* aopen(path, 'w')
+      expect(yield* expectThrow(out.writelines(source()))).toBe(boom)
+      yield* out.flush()
+    })
+    // Read whole first, nothing would have been written.
+    expect(readFileSync(path, 'utf8')).toBe('one\ntwo\n')
+  })
+
   it('writes, then reads back by line, by count and to the end', async () => {
     const path = tmp()
     await run(function* () {

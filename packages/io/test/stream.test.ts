@@ -1,5 +1,5 @@
 import type { Socket as NetSocket } from 'node:net'
-import { awaitPromise, ignoreAfter, type Operation, run } from '@curio/kernel'
+import { awaitPromise, ignoreAfter, type Operation, run, TaskTimeout, timeoutAfter } from '@curio/kernel'
 import { describe, expect, it } from 'vitest'
 import { IncompleteRead, openConnection, type SocketStream } from '../src/index.js'
 import { closeServer, expectThrow, nodeServer, readAll } from './helpers.js'
@@ -97,6 +97,44 @@ describe('SocketStream', () => {
         expect((yield* stream.socket.recv(2)).toString()).toBe('x\n')
         expect((yield* stream.readline()).toString()).toBe('y\n')
         expect((yield* awaitPromise(echoed)).toString()).toBe('first second third')
+      },
+    )
+  })
+
+  it('writelines takes an endless iterable lazily: backpressure blocks it and a timeout ends it (Curio test_writelines_timeout)', async () => {
+    const LINE = 64 * 1024
+    let taken = 0
+    function* endless(): Generator<Uint8Array> {
+      for (;;) {
+        taken++
+        yield Buffer.alloc(LINE, 0x61)
+      }
+    }
+    let received!: Promise<Buffer>
+    let release!: () => void
+    const released = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    await withPeer(
+      (s) => {
+        // A peer that reads nothing until the writer has given up: the buffers fill.
+        s.pause()
+        received = released.then(() => {
+          const all = readAll(s)
+          s.resume()
+          return all
+        })
+      },
+      function* (stream) {
+        const error = yield* expectThrow(timeoutAfter(300, stream.writelines(endless())))
+        expect(error).toBeInstanceOf(TaskTimeout)
+        // Bounded by the socket buffers, not by memory: a few MB at most.
+        expect(taken).toBeGreaterThan(0)
+        expect(taken * LINE).toBeLessThan(64 * 1024 * 1024)
+        release()
+        stream.socket.shutdown(1)
+        // Every line it took was written, and nothing more (Curio: bytes_written == len(read)).
+        expect((yield* awaitPromise(received)).length).toBe(taken * LINE)
       },
     )
   })

@@ -25,12 +25,25 @@ function allowCancel(allow: boolean): Operation<boolean> {
 /**
  * Run `op` with cancellation and timeouts held pending: blocking calls inside still work, and
  * whatever arrived is delivered at the first blocking call after the region.
+ *
+ * A `CancelledError` that `op` throws itself (the kernel never delivers one here) becomes the
+ * pending cancellation when the outer context disallows cancellation too (nested regions), and
+ * the region then returns `undefined`; where the outside allows it, it propagates.
  */
 export function* disableCancellation<T>(op: OperationSource<T>): Operation<T> {
   const operation = toOperation(op, 'disableCancellation')
   const previous = yield* allowCancel(false)
   try {
     return yield* operation
+  } catch (error) {
+    // Discussion: as Curio's `_CancellationManager.__aexit__`. Inside an outer region the error
+    // must not escape (the outer code was promised no cancellation), so it waits, like one the
+    // kernel would have delivered, for the first blocking call where cancellation is allowed.
+    if (!previous && error instanceof CancelledError) {
+      yield* setCancellation(error)
+      return undefined as T
+    }
+    throw error
   } finally {
     yield* allowCancel(previous)
   }

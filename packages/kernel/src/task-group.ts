@@ -28,14 +28,21 @@ function failed(task: Task<unknown>): boolean {
  * A set of tasks managed together. Whatever the mode, a child that fails ends the join: the
  * rest are cancelled and `result`/`results` re-throw the failure. After `join()` returns, no
  * task of the group is alive.
+ *
+ * Bookkeeping follows Curio's `TaskGroup`: `tasks`, `results` and `exceptions` cover the
+ * non-daemon members in creation order; daemons are cancelled at join and otherwise ignored;
+ * a task taken out with `nextDone()` or joined explicitly leaves the group.
  */
 export class TaskGroup {
   private readonly mode: WaitMode
+  /** Non-daemon members, the ones the bookkeeping covers. */
   private readonly members = new Set<Task<unknown>>()
+  /** Members and daemons still running: join cancels whatever is left here. */
   private readonly running = new Set<Task<unknown>>()
   private nonDaemonRunning = 0
+  /** Members that ended and that neither `nextDone` nor the join has looked at yet. */
   private readonly finished: Task<unknown>[] = []
-  private readonly doneOrder: Task<unknown>[] = []
+  /** Members that failed on their own account, in completion order: `TaskGroupError.errors`. */
   private readonly failures: Task<unknown>[] = []
   private readonly waiters = new WaitQueue()
   private joined = false
@@ -49,12 +56,15 @@ export class TaskGroup {
     for (const task of tasks) this.addTask(task)
   }
 
-  /** Tasks in the group (not those that left it through an explicit `join()`), in order added. */
+  /** The non-daemon tasks in the group, in creation order (not those that left it). */
   get tasks(): Task<unknown>[] {
-    return [...this.members]
+    return [...this.members].sort(byId)
   }
 
-  /** The task that decided the join (first to end, first object, or the failure), if any. */
+  /**
+   * The first task the join examined: for `'all'` and `'any'` the first to end, a failed one
+   * included; for `'object'` the first that returned a non-null value or failed.
+   */
   get completed(): Task<unknown> | undefined {
     return this.decided
   }
@@ -78,8 +88,11 @@ export class TaskGroup {
     this.checkOpen()
     if (task._group !== undefined) throw new Error(`task ${task.id} is already in a task group`)
     task._group = this
-    task._observe()
-    this.members.add(task)
+    // A daemon's outcome is nobody's business here, so its crash stays the crash reporter's.
+    if (!task.daemon) {
+      task._observe()
+      this.members.add(task)
+    }
     if (task.terminated) {
       this._taskDone(task)
       return
@@ -88,25 +101,36 @@ export class TaskGroup {
     if (!task.daemon) this.nonDaemonRunning++
   }
 
-  /** Wait for the next task to end and return it; `undefined` when none is left to wait for. */
+  /**
+   * Wait for the next task to end and return it, taking it out of the group; `undefined` when
+   * none is left to wait for.
+   */
   *nextDone(): Operation<Task<unknown> | undefined> {
-    for (;;) {
-      const task = this.finished.shift()
-      if (task !== undefined) return task
-      if (this.nonDaemonRunning === 0) return undefined
-      yield* this.waiters.suspend('TASK_GROUP_WAIT')
-    }
+    const task = yield* this.nextFinished()
+    if (task !== undefined) this.leave(task)
+    return task
   }
 
-  /** The result of the next task to end (re-throwing its exception). */
+  /** The result of the next task to end (re-throwing its exception); it leaves the group. */
   *nextResult(): Operation<unknown> {
     const task = yield* this.nextDone()
     if (task === undefined) throw new Error('task group has no task left to wait for')
     return task.result
   }
 
-  /** Cancel every task still running and wait for each to end. */
+  /**
+   * Cancel every task still running and wait for each to end. The tasks it cancels leave the
+   * group, as in Curio: a member that stops its siblings ("first one wins") leaves only the
+   * results that count.
+   */
   *cancelRemaining(): Operation<void> {
+    const cancelled = yield* this.cancelAll()
+    // One that failed on its own account while stopping stays, so the failure is not lost.
+    for (const task of cancelled) if (!failed(task)) this.leave(task)
+  }
+
+  /** Cancel every running task but the caller, then wait for each; returns them. */
+  private *cancelAll(): Operation<Task<unknown>[]> {
     // All at once, then wait for each: the children's cleanups run concurrently, so a group
     // of n tasks that each need t to clean up is done in t, not n * t.
     // A member may call this to stop its siblings ("first one wins"): it does not cancel itself.
@@ -114,12 +138,13 @@ export class TaskGroup {
     const tasks = [...this.running].reverse().filter((task) => task !== me)
     for (const task of tasks) yield* task.cancel({ blocking: false })
     for (const task of tasks) yield* task.wait()
+    return tasks
   }
 
   /** @internal the scoped form's body failed: close the group and cancel everything in it */
   *_abort(): Operation<void> {
     this.joined = true
-    yield* disableCancellation(this.cancelRemaining())
+    yield* disableCancellation(this.cancelAll())
   }
 
   /** Wait according to the mode, then cancel whatever is left. */
@@ -130,58 +155,72 @@ export class TaskGroup {
     } finally {
       this.joined = true
       // Shielded: however join is left, no task of the group outlives it.
-      yield* disableCancellation(this.cancelRemaining())
+      yield* disableCancellation(this.cancelAll())
     }
   }
 
+  /** Examine members as they end, as Curio's join does, until the mode is satisfied. */
   private *collect(): Operation<void> {
-    while (this.failures.length === 0) {
-      const task = yield* this.nextDone()
+    for (;;) {
+      const task = yield* this.nextFinished()
       if (task === undefined) return
-      if (failed(task)) return
-      if (task._failed) continue
-      if (this.mode === 'all') this.decided ??= task
-      else if (this.mode === 'any' || (this.mode === 'object' && task._value != null)) {
-        this.decided = task
-        return
-      }
+      // Cancelled by someone else: neither a result nor a failure.
+      if (task._failed && !failed(task)) continue
+      const decisive = task._failed || this.mode !== 'object' || task._value != null
+      if (decisive) this.decided ??= task
+      if (task._failed || this.mode === 'any' || (this.mode === 'object' && decisive)) return
     }
   }
 
-  /** The decisive task's result; re-throws a failure. After join only. */
+  /**
+   * The `completed` task's result, re-throwing its exception; with no `completed` task, re-throws
+   * the first failure (a `'none'` group examines nothing). After join only.
+   */
   get result(): unknown {
     this.checkJoined('result')
+    if (this.decided !== undefined) return this.decided.result
     const failure = this.failures[0]
     if (failure !== undefined) throw failure._error
-    if (this.decided === undefined) throw new Error('no task of the group completed with a result')
-    return this.decided._value
+    throw new Error('no task of the group completed with a result')
   }
 
-  /** The first failure, or undefined. After join only. */
+  /** The `completed` task's exception (else the first failure), or undefined. After join only. */
   get exception(): unknown {
     this.checkJoined('exception')
-    return this.failures[0]?._error
+    return this.decided !== undefined ? this.decided.exception : this.failures[0]?._error
   }
 
-  /** Results of the tasks that completed, in completion order; re-throws a failure. After join only. */
+  /**
+   * Every member's result, in creation order. Re-throws a failure first (the earliest created),
+   * else the cancellation of a member the join cancelled. After join only.
+   */
   get results(): unknown[] {
     this.checkJoined('results')
-    const failure = this.failures[0]
+    const tasks = this.tasks
+    const failure = tasks.find(failed)
     if (failure !== undefined) throw failure._error
-    return this.doneOrder.filter((t) => !t._failed).map((t) => t._value)
+    return tasks.map((task) => task.result)
   }
 
-  /** Every failure, in completion order. After join only. */
+  /**
+   * Every member's exception (undefined for one that returned; the `TaskCancelled` of one the
+   * join cancelled), in creation order. After join only.
+   */
   get exceptions(): unknown[] {
     this.checkJoined('exceptions')
-    return this.failures.map((t) => t._error)
+    return this.tasks.map((task) => task.exception)
   }
 
-  /** @internal a member ended */
+  /** @internal the failures `TaskGroupError` reports: members that failed, in completion order */
+  get _failures(): unknown[] {
+    return this.failures.map((task) => task._error)
+  }
+
+  /** @internal a member or daemon ended */
   _taskDone(task: Task<unknown>): void {
     if (this.running.delete(task) && !task.daemon) this.nonDaemonRunning--
+    if (task.daemon) return
     this.finished.push(task)
-    this.doneOrder.push(task)
     if (failed(task)) this.failures.push(task)
     // One finished task is one answer for one waiter; but once nothing is left to wait for,
     // every waiter (several tasks may call join or nextDone) must see that, or it waits forever.
@@ -191,15 +230,29 @@ export class TaskGroup {
 
   /** @internal a member was joined explicitly: it leaves the group */
   _discard(task: Task<unknown>): void {
+    this.leave(task)
+    if (this.running.delete(task) && !task.daemon) this.nonDaemonRunning--
+    // A waiting nextDone() may have been waiting for this very task: let it look again.
+    this.waiters.wakeAll()
+  }
+
+  /** Wait for the next member to end, leaving it in the group. */
+  private *nextFinished(): Operation<Task<unknown> | undefined> {
+    for (;;) {
+      const task = this.finished.shift()
+      if (task !== undefined) return task
+      if (this.nonDaemonRunning === 0) return undefined
+      yield* this.waiters.suspend('TASK_GROUP_WAIT')
+    }
+  }
+
+  private leave(task: Task<unknown>): void {
     task._group = undefined
     this.members.delete(task)
-    if (this.running.delete(task) && !task.daemon) this.nonDaemonRunning--
-    for (const list of [this.finished, this.doneOrder, this.failures]) {
+    for (const list of [this.finished, this.failures]) {
       const i = list.indexOf(task)
       if (i >= 0) list.splice(i, 1)
     }
-    // A waiting nextDone() may have been waiting for this very task: let it look again.
-    this.waiters.wakeAll()
   }
 
   private checkOpen(): void {
@@ -209,6 +262,10 @@ export class TaskGroup {
   private checkJoined(what: string): void {
     if (!this.joined) throw new Error(`task group ${what} is only known after join()`)
   }
+}
+
+function byId(a: Task<unknown>, b: Task<unknown>): number {
+  return a.id - b.id
 }
 
 /**
@@ -230,7 +287,7 @@ export function* taskGroup<R>(
     throw error
   }
   yield* group.join()
-  const errors = group.exceptions
+  const errors = group._failures
   if (errors.length > 0) throw new TaskGroupError(errors)
   return result
 }

@@ -221,12 +221,18 @@ export interface IgnoreOptions<D> {
   timeoutResult?: D
 }
 
-/** Like `timeoutAfter`, but on expiry return `timeoutResult` instead of throwing. */
+/**
+ * Like `timeoutAfter`, but on expiry return `timeoutResult` instead of throwing.
+ *
+ * `D` comes from `options` only (`NoInfer` in the result): inferred from where the result is
+ * assigned, `const n: number = yield* ignoreAfter(10, op)` would compile and be `undefined`
+ * on expiry.
+ */
 export function ignoreAfter<T, D = undefined>(
   ms: number,
   op: OperationSource<T>,
   options?: IgnoreOptions<D>,
-): Operation<T | D> {
+): Operation<T | NoInfer<D>> {
   return timeoutBlock(deadlineArg(ms, 'ignoreAfter'), true, op, true, options?.timeoutResult as D)
 }
 
@@ -235,6 +241,6 @@ export function ignoreAt<T, D = undefined>(
   deadline: number,
   op: OperationSource<T>,
   options?: IgnoreOptions<D>,
-): Operation<T | D> {
+): Operation<T | NoInfer<D>> {
   return timeoutBlock(deadlineArg(deadline, 'ignoreAt'), false, op, true, options?.timeoutResult as D)
 }

@@ -695,6 +695,59 @@ describe('disableCancellation / enableCancellation / setCancellation', () => {
     })
   })
 
+  it('a TaskCancelled thrown by hand in a nested region becomes the pending cancellation (Curio test_explicit_raise_cancel_disable)', async () => {
+    const log: string[] = []
+    const byHand = new TaskCancelled('by hand')
+    await vrun(function* () {
+      const t = yield* spawn(function* () {
+        try {
+          yield* disableCancellation(function* () {
+            yield* disableCancellation(function* () {
+              yield* sleep(10)
+              throw byHand
+            })
+            // It did not escape the outer region: it waits as the pending cancellation.
+            log.push('after inner region')
+            expect(yield* checkCancellation()).toBe(byHand)
+            yield* sleep(10) // blocking still works here: nothing is delivered
+            log.push('outer region done')
+          })
+          log.push('after both regions')
+          yield* checkCancellation()
+          log.push('not here')
+        } catch (e) {
+          log.push(e === byHand ? 'delivered by hand' : `other ${String(e)}`)
+          throw e
+        }
+      })
+      yield* sleep(1)
+      yield* t.cancel({ blocking: false })
+      yield* t.wait()
+      expect(t.exception).toBe(byHand)
+    })
+    expect(log).toEqual([
+      'after inner region',
+      'outer region done',
+      'after both regions',
+      'delivered by hand',
+    ])
+  })
+
+  it('a CancelledError thrown by hand in a region propagates where the outside allows cancellation (Curio test_disable_cancellation_explicit_raise)', async () => {
+    await vrun(function* () {
+      let caught: unknown
+      try {
+        yield* disableCancellation(function* () {
+          throw new CancelledError('by hand')
+        })
+      } catch (e) {
+        caught = e
+      }
+      expect(caught).toBeInstanceOf(CancelledError)
+      expect(yield* checkCancellation()).toBeUndefined()
+    })
+  })
+
   it('a cleared cancellation means the task keeps running after the region and can block normally', async () => {
     await vrun(function* () {
       const t = yield* spawn(function* () {

@@ -42,7 +42,7 @@ async function inKernel<T>(body: () => Operation<T>): Promise<T> {
 }
 
 describe('wait modes', () => {
-  it("'all' waits for every task; results are in completion order", async () => {
+  it("'all' waits for every task; results are in creation order, result is the first to end", async () => {
     await inKernel(function* () {
       const g = new TaskGroup({ wait: 'all' })
       yield* g.spawn(after(30, 'c'))
@@ -50,10 +50,10 @@ describe('wait modes', () => {
       yield* g.spawn(after(20, 'b'))
       yield* g.join()
       expect(yield* clock()).toBe(30)
-      expect(g.results).toEqual(['a', 'b', 'c'])
+      expect(g.results).toEqual(['c', 'a', 'b'])
       expect(g.result).toBe('a')
       expect(g.exception).toBeUndefined()
-      expect(g.exceptions).toEqual([])
+      expect(g.exceptions).toEqual([undefined, undefined, undefined])
     })
   })
 
@@ -63,7 +63,7 @@ describe('wait modes', () => {
       yield* g.spawn(after(30, 1))
       yield* g.spawn(after(10, 2))
       yield* g.join()
-      expect(g.results).toEqual([2, 1])
+      expect(g.results).toEqual([1, 2])
     })
   })
 
@@ -125,7 +125,7 @@ describe('wait modes', () => {
       expect(yield* clock()).toBe(5)
       expect(a.exception).toBeInstanceOf(TaskCancelled)
       expect(b.exception).toBeInstanceOf(TaskCancelled)
-      expect(g.exceptions).toEqual([])
+      expect(g.exceptions).toEqual([a.exception, b.exception])
     })
   })
 
@@ -152,7 +152,8 @@ describe('failures', () => {
         expect(() => g.result).toThrow(boom)
         expect(() => g.results).toThrow(boom)
         expect(g.exception).toBe(boom)
-        expect(g.exceptions).toEqual([boom])
+        // One entry per task, in creation order: the sibling the join cancelled included.
+        expect(g.exceptions).toEqual([other.exception, boom])
       })
     })
   }
@@ -172,9 +173,11 @@ describe('failures', () => {
     await inKernel(function* () {
       const g = new TaskGroup({ wait: 'any' })
       yield* g.spawn(after(5, 'a'))
-      yield* g.spawn(forever)
+      const waiting = yield* g.spawn(forever)
       yield* g.join()
-      expect(g.exceptions).toEqual([])
+      expect(g.exceptions).toEqual([undefined, waiting.exception])
+      expect(waiting.exception).toBeInstanceOf(TaskCancelled)
+      expect(g.exception).toBeUndefined()
       expect(g.result).toBe('a')
     })
   })
@@ -294,7 +297,7 @@ describe('membership', () => {
       expect(g.tasks).toEqual([u])
       yield* g.join()
       // The failure was taken by the explicit join: the group does not see it.
-      expect(g.exceptions).toEqual([])
+      expect(g.exceptions).toEqual([undefined])
       expect(g.results).toEqual(['u'])
     })
   })
@@ -425,7 +428,7 @@ describe('nextDone / nextResult / cancelRemaining', () => {
     })
   })
 
-  it('cancelRemaining cancels every running task and waits for each', async () => {
+  it('cancelRemaining cancels every running task, waits for each, and they leave the group', async () => {
     await inKernel(function* () {
       const g = new TaskGroup()
       const a = yield* g.spawn(forever)
@@ -434,6 +437,8 @@ describe('nextDone / nextResult / cancelRemaining', () => {
       yield* g.cancelRemaining()
       expect(a.terminated && b.terminated).toBe(true)
       yield* g.join()
+      expect(a.exception).toBeInstanceOf(TaskCancelled)
+      expect(g.tasks).toEqual([])
       expect(g.exceptions).toEqual([])
     })
   })
@@ -448,6 +453,136 @@ describe('nextDone / nextResult / cancelRemaining', () => {
       yield* joiner.cancel()
       expect(joiner.exception).toBeInstanceOf(TaskCancelled)
       expect(child.terminated).toBe(true)
+    })
+  })
+})
+
+// Curio's TaskGroup bookkeeping (tests/test_task.py), rule by rule.
+describe('bookkeeping as in Curio', () => {
+  it('a daemon member that crashes ends nothing and is in no result (test_task_group_daemon)', async () => {
+    const boom = new Error('daemon crash')
+    await inKernel(function* () {
+      const g = new TaskGroup({ wait: 'all' })
+      const work = yield* g.spawn(after(10, 'work'))
+      const crashed = yield* g.spawn(failAfter(1, boom), { daemon: true })
+      const idle = yield* g.spawn(forever, { daemon: true })
+      yield* g.join()
+      expect(yield* clock()).toBe(10)
+      expect(work.result).toBe('work')
+      expect(g.tasks).toEqual([work])
+      expect(g.results).toEqual(['work'])
+      expect(g.exceptions).toEqual([undefined])
+      expect(g.completed).toBe(work)
+      expect(idle.exception).toBeInstanceOf(TaskCancelled)
+      expect(crashed.exception).toBe(boom)
+    })
+  })
+
+  it('a crashing daemon is no TaskGroupError of the scoped form; the crash reporter tells of it', async () => {
+    const boom = new Error('daemon')
+    const reports: unknown[] = []
+    const kernel = new Kernel({ clock: 'virtual', reportCrash: (r) => reports.push(r.error) })
+    const out = await kernel.run(() =>
+      taskGroup({}, function* (g) {
+        yield* g.spawn(failAfter(1, boom), { daemon: true })
+        yield* g.spawn(after(5, 'ok'))
+        return 'body'
+      }),
+    )
+    await kernel.close()
+    expect(out).toBe('body')
+    expect(reports).toEqual([boom])
+  })
+
+  it('results come in creation order, whatever order the tasks end in (test_task_group_existing)', async () => {
+    await inKernel(function* () {
+      const early = yield* spawn(after(1, 2))
+      const late1 = yield* spawn(after(30, 4))
+      const late2 = yield* spawn(after(20, 6))
+      const added = yield* spawn(after(1, 8))
+      yield* early.join()
+      yield* added.join()
+      const g = new TaskGroup({}, [late2, early, late1])
+      g.addTask(added)
+      yield* g.join()
+      expect(g.tasks).toEqual([early, late1, late2, added])
+      expect(g.results).toEqual([2, 4, 6, 8])
+    })
+  })
+
+  it('exceptions has one entry per task, the siblings the join cancelled included (test_task_any_error)', async () => {
+    const bad = new TypeError('bad operand')
+    await inKernel(function* () {
+      const g = new TaskGroup({ wait: 'any' })
+      const t1 = yield* g.spawn(failAfter(1, bad))
+      const t2 = yield* g.spawn(forever)
+      const t3 = yield* g.spawn(forever)
+      yield* g.join()
+      expect(() => g.result).toThrow(bad)
+      expect(g.exception).toBe(bad)
+      expect(t1.exception).toBe(bad)
+      expect(t2.cancelled && t3.cancelled).toBe(true)
+      expect(g.exceptions).toEqual([bad, t2.exception, t3.exception])
+      expect(g.exceptions.every((e) => e !== undefined)).toBe(true)
+      expect(t2.exception).toBeInstanceOf(TaskCancelled)
+    })
+  })
+
+  it('a task taken out with nextDone leaves the group (test_task_group_iter)', async () => {
+    await inKernel(function* () {
+      const g = new TaskGroup()
+      const a = yield* g.spawn(after(1, 2))
+      yield* g.spawn(after(2, 4))
+      yield* g.spawn(after(3, 6))
+      const seen = new Set<unknown>()
+      for (let t = yield* g.nextDone(); t !== undefined; t = yield* g.nextDone()) {
+        expect(g.tasks).not.toContain(t)
+        seen.add(t.result)
+      }
+      expect(a.result).toBe(2)
+      yield* g.join()
+      expect(seen).toEqual(new Set([2, 4, 6]))
+      expect(g.tasks).toEqual([])
+      expect(g.results).toEqual([])
+      expect(g.completed).toBeUndefined()
+    })
+  })
+
+  it('nextResult takes the task out of the group too', async () => {
+    await inKernel(function* () {
+      const g = new TaskGroup()
+      yield* g.spawn(after(1, 'first'))
+      const second = yield* g.spawn(after(2, 'second'))
+      expect(yield* g.nextResult()).toBe('first')
+      yield* g.join()
+      expect(g.tasks).toEqual([second])
+      expect(g.results).toEqual(['second'])
+    })
+  })
+
+  it('completed is the first task the join examined, a failed one included (test_task_group_error)', async () => {
+    const bad = new TypeError('bad')
+    await inKernel(function* () {
+      const g = new TaskGroup()
+      const t1 = yield* g.spawn(forever)
+      const t2 = yield* g.spawn(forever)
+      const t3 = yield* g.spawn(failAfter(1, bad))
+      yield* g.join()
+      expect(g.completed).toBe(t3)
+      expect(t3.exception).toBe(bad)
+      expect(t1.cancelled && t2.cancelled).toBe(true)
+    })
+  })
+
+  it("'object': completed is the first non-null result or failure, not an earlier null", async () => {
+    await inKernel(function* () {
+      const g = new TaskGroup({ wait: 'object' })
+      yield* g.spawn(after(1, null))
+      const winner = yield* g.spawn(after(2, { found: true }))
+      yield* g.spawn(forever)
+      yield* g.join()
+      expect(g.completed).toBe(winner)
+      expect(g.result).toEqual({ found: true })
     })
   })
 })

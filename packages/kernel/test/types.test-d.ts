@@ -70,6 +70,20 @@ describe('what yield* infers', () => {
     void main
   })
 
+  it('ignoreAfter/ignoreAt take D from options only, never from where the result is assigned', () => {
+    function* main(): Operation<void> {
+      // @ts-expect-error undefined on expiry: D is not inferred from the declared type
+      const n: number = yield* ignoreAfter(10, numberOp)
+      // @ts-expect-error the same with options that give no timeoutResult
+      const m: number = yield* ignoreAfter(10, numberOp, {})
+      // @ts-expect-error the same for ignoreAt
+      const a: number = yield* ignoreAt(10, numberOp)
+      const k: number = yield* ignoreAfter(10, numberOp, { timeoutResult: 0 })
+      void [n, m, a, k]
+    }
+    void main
+  })
+
   it("awaitPromise gives the promise's value type, call the awaited result", () => {
     function* main(): Operation<void> {
       expectTypeOf(yield* awaitPromise(Promise.resolve(1))).toEqualTypeOf<number>()

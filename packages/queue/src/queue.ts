@@ -1,5 +1,6 @@
 import { MUST_WAIT, type Operation, WaitQueue } from '@curio/kernel'
 import { QueueClosed, QueueEmpty, QueueFull } from './errors.js'
+import { onFinish } from './internal/on-finish.js'
 import { Fifo, type Storage } from './internal/storage.js'
 import { checkCount } from './internal/validate.js'
 
@@ -33,6 +34,17 @@ export class Queue<T> {
    * queue counts as full until it has put, and nobody else can take the slot meanwhile.
    */
   private reserved = 0
+  /**
+   * Items handed straight to woken getters that have not resumed yet.
+   *
+   * Discussion: in Curio the item stays in the queue until the woken getter runs and pops it,
+   * so it still counts against `maxsize`; a producer and a slow consumer then interleave
+   * `put 0, put 1, get 0, put 2, ...` for `Queue(2)` (Curio's `test_queue_bounded`). Handing
+   * over at once is what keeps FIFO order without barging, so the slot is held until then.
+   */
+  private handed = 0
+  /** Set by `takeNow` and cleared by the same `get` right after: no other task runs between. */
+  private tookNow = false
   /** Items put and not yet marked done. */
   private unfinished = 0
   private shut = false
@@ -41,6 +53,19 @@ export class Queue<T> {
     if (this.items.length > 0) return this.take()
     if (this.shut && this.reserved === 0) throw new QueueClosed()
     return MUST_WAIT
+  }
+
+  /** A task getter's attempt: notes that the item was taken now, not handed over later. */
+  private readonly takeNow = (): T | typeof MUST_WAIT => {
+    const item = this.tryGet()
+    if (item !== MUST_WAIT) this.tookNow = true
+    return item
+  }
+
+  /** A task getter resumes with its item: if it was handed over while waiting, its slot frees now. */
+  private readonly afterGet = (): void => {
+    if (this.tookNow) this.tookNow = false
+    else this.handedOver()
   }
 
   private readonly isDone = (): void | typeof MUST_WAIT => (this.unfinished === 0 ? undefined : MUST_WAIT)
@@ -71,7 +96,7 @@ export class Queue<T> {
 
   /** True when bounded and holding (or promised to blocked putters) `maxsize` items. */
   full(): boolean {
-    return this.maxsize > 0 && this.items.length + this.reserved >= this.maxsize
+    return this.maxsize > 0 && this.held() >= this.maxsize
   }
 
   /** True once `close()` was called. */
@@ -97,7 +122,7 @@ export class Queue<T> {
 
   /** Take the next item, waiting while the queue is empty. Throws `QueueClosed` once closed and drained. */
   get(): Operation<T> {
-    return this.getters.suspend('QUEUE_GET', this.tryGet)
+    return onFinish(this.getters.suspend('QUEUE_GET', this.takeNow), this.afterGet)
   }
 
   /** Take the next item now; throws `QueueEmpty` when empty, `QueueClosed` once closed and drained. */
@@ -146,7 +171,10 @@ export class Queue<T> {
     } catch (error) {
       return Promise.reject(error)
     }
-    return this.getters.waitAsync({ signal })
+    return this.getters.waitAsync({ signal }).then((item) => {
+      this.handedOver()
+      return item
+    })
   }
 
   /** @internal `UniversalQueue.joinAsync` */
@@ -164,7 +192,7 @@ export class Queue<T> {
   /** Put without waiting if there is room (false when full); throws once closed. */
   private offer(item: T): boolean {
     if (this.shut) throw new QueueClosed()
-    if (this.maxsize > 0 && this.items.length + this.reserved >= this.maxsize) return false
+    if (this.maxsize > 0 && this.held() >= this.maxsize) return false
     this.store(item)
     return true
   }
@@ -180,8 +208,22 @@ export class Queue<T> {
   private store(item: T): void {
     this.unfinished++
     // Getters wait only on an empty queue; handing straight over keeps their FIFO order.
-    if (this.items.length === 0 && this.getters.length > 0 && this.getters.wake(1, item) === 1) return
+    if (this.items.length === 0 && this.getters.length > 0 && this.getters.wake(1, item) === 1) {
+      this.handed++
+      return
+    }
     this.items.push(item)
+  }
+
+  /** A getter handed an item has resumed with it: its slot is free now. */
+  private handedOver(): void {
+    this.handed--
+    this.refill()
+  }
+
+  /** Slots in use: items held, slots reserved for woken putters, items on their way to getters. */
+  private held(): number {
+    return this.items.length + this.reserved + this.handed
   }
 
   /** Remove the next item; the freed slot goes to the oldest blocked putter. */
@@ -193,7 +235,7 @@ export class Queue<T> {
 
   /** Give free slots to blocked putters, oldest first. */
   private refill(): void {
-    while (this.putters.length > 0 && this.items.length + this.reserved < this.maxsize) {
+    while (this.putters.length > 0 && this.held() < this.maxsize) {
       if (this.putters.wake(1, true) === 0) break
       this.reserved++
     }

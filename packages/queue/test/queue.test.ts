@@ -36,6 +36,47 @@ describe('Queue', () => {
     })
   })
 
+  it('an item handed to a woken getter counts against maxsize until that getter resumes', async () => {
+    // Curio's test_queue_bounded: a producer and a slow consumer of Queue(2) interleave.
+    const log: string[] = []
+    await vrun(function* () {
+      const q = new Queue<number | null>(2)
+      yield* spawn(function* consumer() {
+        for (;;) {
+          const item = yield* q.get()
+          if (item === null) break
+          log.push(`get ${item}`)
+          yield* sleep(100)
+          q.taskDone()
+        }
+        q.taskDone()
+      })
+      yield* sleep(100)
+      for (let n = 0; n < 4; n++) {
+        yield* q.put(n)
+        log.push(`put ${n}`)
+      }
+      yield* q.put(null)
+      yield* q.join()
+    })
+    expect(log).toEqual(['put 0', 'put 1', 'get 0', 'put 2', 'get 1', 'put 3', 'get 2', 'get 3'])
+  })
+
+  it('a handed item holds its slot: the queue is full until the getter resumes', async () => {
+    await vrun(function* () {
+      const q = new Queue<string>(1)
+      const getter = yield* spawn(q.get())
+      yield* settle()
+      q.putNowait('a') // straight to the waiting getter
+      expect(q.full()).toBe(true)
+      expect(() => q.putNowait('b')).toThrow(QueueFull)
+      expect(yield* getter.join()).toBe('a')
+      expect(q.full()).toBe(false)
+      q.putNowait('b')
+      expect(q.getNowait()).toBe('b')
+    })
+  })
+
   it('no barging for getters: an item put while a getter waits is that getter’s', async () => {
     await vrun(function* () {
       const q = new Queue<string>()

@@ -87,11 +87,22 @@ export abstract class ConnectionStream {
     if (ticket !== 0) yield* conn.waitWritten(ticket, 'write')
   }
 
-  /** Write each of `lines` (in one system call when they are ready together). */
+  /**
+   * Write each of `lines`, in order. An array is sent in one system call; any other iterable
+   * is consumed lazily, each line written as it is taken (as Curio does), so backpressure and
+   * timeouts apply to an endless generator instead of reading it into memory forever.
+   */
   *writelines(lines: Iterable<Uint8Array | string>): Operation<void> {
     const conn = this.connection('writelines')
-    const ticket = conn.sendMany(Array.from(lines, toBytes), 'writelines')
-    if (ticket !== 0) yield* conn.waitWritten(ticket, 'writelines')
+    if (Array.isArray(lines)) {
+      const ticket = conn.sendMany(lines.map(toBytes), 'writelines')
+      if (ticket !== 0) yield* conn.waitWritten(ticket, 'writelines')
+      return
+    }
+    for (const line of lines) {
+      const ticket = conn.send(toBytes(line), 'writelines')
+      if (ticket !== 0) yield* conn.waitWritten(ticket, 'writelines')
+    }
   }
 
   /** Wait until everything written so far has been handed to the OS. */
