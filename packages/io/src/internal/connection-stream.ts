@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream'
 import type { Operation } from '@curio/kernel'
 import { IncompleteRead } from '../errors.js'
 import { type Connection, EMPTY } from './connection.js'
+import { type ConnectionSource, ReadOp, WriteOp } from './io-op.js'
 
 const NEWLINE = 0x0a
 
@@ -26,18 +27,16 @@ export abstract class ConnectionStream {
   /** The connection to use, or the error this call gets (EBADF once closed...). */
   protected abstract connection(syscall: string): Connection<Duplex>
 
+  /** @internal `connection` for the operations in `io-op.ts` */
+  readonly _source: ConnectionSource = { connection: (syscall) => this.connection(syscall) }
+
   /**
    * Up to `max` bytes, waiting until at least one has arrived (empty at end of stream); with
    * `max < 0` (the default) everything until end of stream.
    */
-  *read(max = -1): Operation<Buffer> {
-    const conn = this.connection('read')
-    if (max === 0) return EMPTY
-    for (;;) {
-      if (max > 0 && conn.buffered > 0) return conn.take(max)
-      if (conn.ended('read')) return conn.takeExactly(conn.buffered)
-      yield* conn.waitReadable()
-    }
+  read(max = -1): Operation<Buffer> {
+    // One small object, no generator: the hot path of stream servers (see `IoOp`).
+    return new ReadOp(this._source, max, 'read', false) as unknown as Operation<Buffer>
   }
 
   /** Exactly `n` bytes; throws `IncompleteRead` (with the `partial` bytes) at an early end of stream. */
@@ -81,10 +80,8 @@ export abstract class ConnectionStream {
    * Write all of `data` (a string as UTF-8); returns once Node has taken it (so the buffer may
    * be reused).
    */
-  *write(data: Uint8Array | string): Operation<void> {
-    const conn = this.connection('write')
-    const ticket = conn.send(toBytes(data), 'write')
-    if (ticket !== 0) yield* conn.waitWritten(ticket, 'write')
+  write(data: Uint8Array | string): Operation<void> {
+    return new WriteOp(this._source, toBytes(data), 'write', false) as unknown as Operation<void>
   }
 
   /** Write each of `lines` (in one system call when they are ready together). */
