@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream'
 import type { Operation } from '@curio/kernel'
 import { IncompleteRead } from '../errors.js'
-import { type Connection, EMPTY } from './connection.js'
+import type { Connection } from './connection.js'
 import { type ConnectionSource, ReadOp, WriteOp } from './io-op.js'
 
 const NEWLINE = 0x0a
