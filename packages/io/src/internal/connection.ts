@@ -380,7 +380,11 @@ export class Connection<S extends Duplex = NetSocket> {
     const sock = this.sock
     // Only sockets hold the event loop on their own; other streams have no `unref`.
     ;(sock as { unref?: () => void }).unref?.()
-    setTimeout(() => sock.destroy(), LINGER_MS).unref()
+    if (sock.destroyed) return
+    const timer = setTimeout(() => sock.destroy(), LINGER_MS).unref()
+    // A connection that closes in time must not stay in memory, with its buffers, until the
+    // timer fires: at 10,000 connections that held megabytes for two seconds.
+    sock.once('close', () => clearTimeout(timer))
   }
 
   /** Drop the connection at once (a reset if data is unread): for connections never handed out. */
