@@ -19,10 +19,10 @@ export interface EchoServer {
 
 // ---- curio -----------------------------------------------------------------------------
 
-/** Curio's README echo handler: recv and sendall. */
+/** Curio's README echo handler (examples/echoserv.ts): recv and sendall. */
 function* socketEcho(client: Socket): Operation<void> {
   for (;;) {
-    const data = yield* client.recv(65536)
+    const data = yield* client.recv(100000)
     if (data.length === 0) return
     yield* client.sendall(data)
   }
@@ -35,6 +35,16 @@ function* streamEcho(client: Socket): Operation<void> {
     const line = yield* stream.readline()
     if (line.length === 0) return
     yield* stream.write(line)
+  }
+}
+
+/** The same through the socket's stream: read and write. */
+function* streamReadWriteEcho(client: Socket): Operation<void> {
+  const stream = client.asStream()
+  for (;;) {
+    const data = yield* stream.read(100000)
+    if (data.length === 0) return
+    yield* stream.write(data)
   }
 }
 
@@ -61,6 +71,7 @@ function curioServer(handler: (client: Socket) => Operation<void>, ssl?: TlsOpti
 
 export const curioSocketServer = () => curioServer(socketEcho)
 export const curioStreamServer = () => curioServer(streamEcho)
+export const curioStreamReadWriteServer = () => curioServer(streamReadWriteEcho)
 /** Curio's echo handler over TLS (`runServer(..., { ssl })`), the handler unchanged. */
 export const curioTlsServer = (ssl: TlsOptions) => curioServer(socketEcho, ssl)
 
