@@ -17,12 +17,14 @@ import {
   curioStreamReadWriteServer,
   curioStreamServer,
   curioTlsServer,
+  curioUnixServer,
   type EchoServer,
   effectionServer,
   haveC,
   nodeAsyncIterServer,
   nodeNetServer,
   nodeTlsServer,
+  nodeUnixServer,
 } from './echo/servers.js'
 import type { Area, Impl, Row } from './harness.js'
 
@@ -36,7 +38,14 @@ function echo(start: () => Promise<EchoServer>, size: number, tls = false): Impl
   return async (n) => {
     const server = await start()
     try {
-      await drive({ port: server.port, conns: CONNS, size, count: Math.max(n, CONNS), tls })
+      await drive({
+        port: server.port,
+        path: server.path,
+        conns: CONNS,
+        size,
+        count: Math.max(n, CONNS),
+        tls,
+      })
     } finally {
       await server.stop()
     }
@@ -108,6 +117,18 @@ function tlsRow(size: number): Row[] {
   ]
 }
 
+/** The socket echo over a Unix socket, against raw `net` on one. */
+function unixRow(size: number): Row {
+  return {
+    name: `echo ${size} B x${CONNS} conns, Unix socket`,
+    n: MESSAGES,
+    unit: 'msg',
+    impls: { curio: echo(curioUnixServer, size), 'node net': echo(nodeUnixServer, size) },
+    targets: [{ vs: 'node net', min: 0.9, stretch: 1.0 }],
+    note: `server in the bench process (one core); load generator: ${loadgenKind} in its own process`,
+  }
+}
+
 /**
  * 10,000 connections open at once, each echoing a 100-byte message of its own (every byte
  * checked by the client), then all closed: the server's memory (V8 heap plus buffers) per open
@@ -130,5 +151,5 @@ const scaleRow: Row = {
 
 export const area: Area = {
   name: 'echo',
-  rows: [...rows(1000), ...rows(100), ...tlsRow(1000), scaleRow],
+  rows: [...rows(1000), ...rows(100), unixRow(1000), ...tlsRow(1000), scaleRow],
 }
