@@ -187,15 +187,22 @@ describe('accepted sockets read below the stream machinery', () => {
   })
 })
 
-describe('property: recv and read with timeouts and cancellations lose no byte', () => {
+describe('property: recv, read and readline with timeouts and cancellations lose no byte', () => {
   it('any chunking, any read sizes, any timeouts: the reader gets exactly the bytes sent', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.integer({ min: 1, max: 3000 }), { minLength: 1, maxLength: 12 }),
-        fc.array(fc.tuple(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 0, max: 3 }), fc.boolean()), {
-          minLength: 1,
-          maxLength: 8,
-        }),
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 1, max: 5000 }),
+            fc.integer({ min: 0, max: 3 }),
+            fc.integer({ min: 0, max: 2 }),
+          ),
+          {
+            minLength: 1,
+            maxLength: 8,
+          },
+        ),
         async (chunks, reads) => {
           const sent = randomBytes(chunks.reduce((a, b) => a + b, 0))
           const got = await run(function* () {
@@ -213,8 +220,8 @@ describe('property: recv and read with timeouts and cancellations lose no byte',
             })()
             const out: Buffer[] = []
             for (let i = 0; ; i++) {
-              const [max, ms, viaStream] = reads[i % reads.length]!
-              const op = viaStream ? stream.read(max) : conn.recv(max)
+              const [max, ms, call] = reads[i % reads.length]!
+              const op = call === 0 ? conn.recv(max) : call === 1 ? stream.read(max) : stream.readline()
               let data: Buffer | undefined
               if (ms === 3) {
                 // Cancelled while it waits; or woken with bytes before the cancel lands, then it

@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream'
 import type { Operation } from '@curio/kernel'
 import { IncompleteRead } from '../errors.js'
 import type { Connection } from './connection.js'
-import { type ConnectionSource, ReadOp, WriteOp } from './io-op.js'
+import { type ConnectionSource, LineOp, ReadOp, WriteOp } from './io-op.js'
 
 const NEWLINE = 0x0a
 
@@ -54,16 +54,8 @@ export abstract class ConnectionStream {
    * The next line, with its `\n`; at end of stream the last bytes without one, then an empty
    * array.
    */
-  *readline(): Operation<Buffer> {
-    const conn = this.connection('readline')
-    let scanned = 0
-    for (;;) {
-      const at = conn.indexOf(NEWLINE, scanned)
-      if (at >= 0) return conn.takeExactly(at + 1)
-      scanned = conn.buffered
-      if (conn.ended('readline')) return conn.takeExactly(conn.buffered)
-      yield* conn.waitReadable()
-    }
+  readline(): Operation<Buffer> {
+    return new LineOp(this._source) as unknown as Operation<Buffer>
   }
 
   /**

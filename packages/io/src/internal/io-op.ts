@@ -2,6 +2,8 @@ import type { Duplex } from 'node:stream'
 import { MUST_WAIT, type Operation } from '@curio/kernel'
 import { type Connection, EMPTY } from './connection.js'
 
+const NEWLINE = 0x0a
+
 /** Where an operation finds its connection (or the error it gets: EBADF once closed...). */
 export interface ConnectionSource {
   /** @internal */
@@ -152,6 +154,35 @@ export class ReadOp extends IoOp<Buffer> {
     const max = this.max
     if (max > 0 && conn.buffered > 0) return conn.take(max)
     if (conn.ended(this.syscall)) return this.recv ? EMPTY : conn.takeExactly(conn.buffered)
+    return MUST_WAIT
+  }
+
+  protected wait(): Operation<unknown> {
+    return this.conn!.waitReadable()
+  }
+}
+
+/** `Stream.readline`: the next line with its `\n`; at end of stream what is left. */
+export class LineOp extends IoOp<Buffer> {
+  declare private readonly source: ConnectionSource
+  declare private conn: Connection<Duplex> | undefined
+  /** Buffered bytes already searched for a newline, so a long line is scanned once. */
+  declare private scanned: number
+
+  constructor(source: ConnectionSource) {
+    super()
+    this.source = source
+    this.conn = undefined
+    this.scanned = 0
+  }
+
+  protected attempt(): Buffer | typeof MUST_WAIT {
+    let conn = this.conn
+    if (conn === undefined) conn = this.conn = this.source.connection('readline')
+    const at = conn.indexOf(NEWLINE, this.scanned)
+    if (at >= 0) return conn.takeExactly(at + 1)
+    this.scanned = conn.buffered
+    if (conn.ended('readline')) return conn.takeExactly(conn.buffered)
     return MUST_WAIT
   }
 
