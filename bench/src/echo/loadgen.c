@@ -1,7 +1,8 @@
 /* The echo benchmark's load generator in C (used when a C compiler exists; loadgen.mjs is the
    fallback): far cheaper per message than any Node client, so on a small machine the server
    under test, not the client, is what gets measured.
-   Usage: loadgen PORT CONNS SIZE COUNT. Opens CONNS connections to 127.0.0.1:PORT; each does
+   Usage: loadgen PORT CONNS SIZE COUNT. Opens CONNS connections to 127.0.0.1:PORT (or to the
+   Unix socket at PORT when it contains a '/'); each does
    request/response (SIZE bytes ending in '\n') until COUNT messages were echoed in total.
    Prints "MESSAGES SECONDS" (time from the first send to the last reply). */
 #include <arpa/inet.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,10 +39,14 @@ int main(int argc, char **argv) {
   int *fds = malloc(sizeof(int) * conns);
   struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  int unix_path = strchr(argv[1], '/') != NULL;
+  struct sockaddr_un u = {.sun_family = AF_UNIX};
+  strncpy(u.sun_path, argv[1], sizeof u.sun_path - 1);
   for (int i = 0; i < conns; i++) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (connect(fd, (struct sockaddr *)&a, sizeof a)) return perror("connect"), 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    int fd = socket(unix_path ? AF_UNIX : AF_INET, SOCK_STREAM, 0);
+    if (unix_path ? connect(fd, (struct sockaddr *)&u, sizeof u) : connect(fd, (struct sockaddr *)&a, sizeof a))
+      return perror("connect"), 1;
+    if (!unix_path) setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
     epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
     fds[i] = fd;

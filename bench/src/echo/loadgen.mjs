@@ -11,7 +11,7 @@
 import { connect } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
 
-function runJob({ host, port, conns, size, count, tls }) {
+function runJob({ host, port, path, conns, size, count, tls }) {
   const message = Buffer.alloc(size, 0x78)
   message[size - 1] = 0x0a
   return new Promise((resolve, reject) => {
@@ -32,7 +32,7 @@ function runJob({ host, port, conns, size, count, tls }) {
     for (let i = 0; i < conns; i++) {
       const sock = tls
         ? tlsConnect({ host, port, noDelay: true, rejectUnauthorized: false })
-        : connect({ host, port, noDelay: true })
+        : connect(path !== undefined ? { path } : { host, port, noDelay: true })
       sockets.push(sock)
       let pending = 0
       sock.on(tls ? 'secureConnect' : 'connect', () => {

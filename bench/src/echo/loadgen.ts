@@ -4,8 +4,9 @@
  * separate process, so the server under test has the bench process's core to itself.
  */
 import { type ChildProcess, execFile, execFileSync, fork } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { once } from 'node:events'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -14,6 +15,8 @@ import { promisify } from 'node:util'
 /** One run: `count` request/response messages of `size` bytes over `conns` connections. */
 export interface Job {
   port: number
+  /** A Unix socket path to connect to instead of 127.0.0.1:port. */
+  path?: string | undefined
   conns: number
   size: number
   count: number
@@ -27,12 +30,18 @@ export interface JobResult {
   seconds: number
 }
 
-/** Build `name.c` next to this file into the temp dir; undefined when there is no C compiler. */
+/**
+ * Build `name.c` next to this file into the temp dir; undefined when there is no C compiler.
+ * The binary's name carries a hash of the source, so an edited source is rebuilt and worktrees
+ * with different versions do not share a binary.
+ */
 export function buildC(name: string): string | undefined {
-  const binary = join(tmpdir(), `curio-bench-${name}`)
+  const source = fileURLToPath(new URL(`./${name}.c`, import.meta.url))
+  const hash = createHash('sha256').update(readFileSync(source)).digest('hex').slice(0, 12)
+  const binary = join(tmpdir(), `curio-bench-${name}-${hash}`)
   if (existsSync(binary)) return binary
   try {
-    execFileSync('cc', ['-O2', '-o', binary, fileURLToPath(new URL(`./${name}.c`, import.meta.url))], {
+    execFileSync('cc', ['-O2', '-o', binary, source], {
       stdio: 'ignore',
     })
     return binary
@@ -60,7 +69,7 @@ function nodeGenerator(): ChildProcess {
 /** Run a job and return the generator's own count and timing. */
 export async function drive(job: Job): Promise<JobResult> {
   if (cLoadgen !== undefined && !job.tls) {
-    const args = [job.port, job.conns, job.size, job.count].map(String)
+    const args = [job.path ?? job.port, job.conns, job.size, job.count].map(String)
     const { stdout } = await promisify(execFile)(cLoadgen, args)
     const [messages, seconds] = stdout.trim().split(' ').map(Number)
     return { messages: messages!, seconds: seconds! }

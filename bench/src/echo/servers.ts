@@ -5,24 +5,34 @@
 import { type ChildProcess, spawn as spawnProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer, type Socket as NetSocket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls'
-import { runServer, type Socket, tcpServerSocket } from '@curio/io'
+import { AF_UNIX, runServer, SOCK_STREAM, type Socket, socket, tcpServerSocket } from '@curio/io'
 import { awaitPromise, type Operation, run, spawn } from '@curio/kernel'
 import { createSignal, each, run as effectionRun, spawn as effectionSpawn, until } from 'effection'
 import { buildC } from './loadgen.js'
 
-/** A running echo server. */
+/** A running echo server: on 127.0.0.1:port, or on a Unix socket at `path`. */
 export interface EchoServer {
   port: number
+  path?: string
   stop(): Promise<void>
+}
+
+let socketPaths = 0
+
+/** A fresh Unix socket path in the temp dir. */
+function socketPath(): string {
+  return join(tmpdir(), `curio-bench-echo-${process.pid}-${socketPaths++}.sock`)
 }
 
 // ---- curio -----------------------------------------------------------------------------
 
-/** Curio's README echo handler: recv and sendall. */
+/** Curio's README echo handler (examples/echoserv.ts): recv and sendall. */
 function* socketEcho(client: Socket): Operation<void> {
   for (;;) {
-    const data = yield* client.recv(65536)
+    const data = yield* client.recv(100000)
     if (data.length === 0) return
     yield* client.sendall(data)
   }
@@ -38,15 +48,36 @@ function* streamEcho(client: Socket): Operation<void> {
   }
 }
 
-function curioServer(handler: (client: Socket) => Operation<void>, ssl?: TlsOptions): Promise<EchoServer> {
+/** The same through the socket's stream: read and write. */
+function* streamReadWriteEcho(client: Socket): Operation<void> {
+  const stream = client.asStream()
+  for (;;) {
+    const data = yield* stream.read(100000)
+    if (data.length === 0) return
+    yield* stream.write(data)
+  }
+}
+
+function curioServer(
+  handler: (client: Socket) => Operation<void>,
+  ssl?: TlsOptions,
+  path?: string,
+): Promise<EchoServer> {
   return new Promise((resolve, reject) => {
     let stop!: () => void
     const stopped = new Promise<void>((r) => (stop = r))
     const done = run(function* () {
-      const sock = tcpServerSocket('127.0.0.1', 0, { backlog: 1024 })
+      let sock: Socket
+      if (path === undefined) sock = tcpServerSocket('127.0.0.1', 0, { backlog: 1024 })
+      else {
+        sock = socket(AF_UNIX, SOCK_STREAM)
+        sock.bind(path)
+        sock.listen(1024)
+      }
       const server = yield* spawn(runServer(sock, handler, ssl ? { ssl } : {}))
       resolve({
-        port: (sock.getsockname() as [string, number])[1],
+        port: path === undefined ? (sock.getsockname() as [string, number])[1] : 0,
+        ...(path !== undefined ? { path } : {}),
         stop: () => {
           stop()
           return done
@@ -61,25 +92,34 @@ function curioServer(handler: (client: Socket) => Operation<void>, ssl?: TlsOpti
 
 export const curioSocketServer = () => curioServer(socketEcho)
 export const curioStreamServer = () => curioServer(streamEcho)
+export const curioStreamReadWriteServer = () => curioServer(streamReadWriteEcho)
+/** Curio's echo handler on a Unix socket. */
+export const curioUnixServer = () => curioServer(socketEcho, undefined, socketPath())
 /** Curio's echo handler over TLS (`runServer(..., { ssl })`), the handler unchanged. */
 export const curioTlsServer = (ssl: TlsOptions) => curioServer(socketEcho, ssl)
 
 // ---- plain Node ------------------------------------------------------------------------
 
-function nodeServer(onConnection: (sock: NetSocket) => void): Promise<EchoServer> {
+function nodeServer(onConnection: (sock: NetSocket) => void, path?: string): Promise<EchoServer> {
   const server = createServer({ noDelay: true }, onConnection)
   return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
+    const listening = () =>
       resolve({
-        port: (server.address() as { port: number }).port,
+        port: path === undefined ? (server.address() as { port: number }).port : 0,
+        ...(path !== undefined ? { path } : {}),
         stop: () => new Promise<void>((r) => server.close(() => r())),
       })
-    })
+    if (path === undefined) server.listen(0, '127.0.0.1', listening)
+    else server.listen(path, listening)
   })
 }
 
+const echoData = (sock: NetSocket) => sock.on('data', (data) => sock.write(data))
+
 /** Raw `net` callbacks: the fastest Node gets. */
-export const nodeNetServer = () => nodeServer((sock) => sock.on('data', (data) => sock.write(data)))
+export const nodeNetServer = () => nodeServer(echoData)
+/** Raw `net` callbacks on a Unix socket. */
+export const nodeUnixServer = () => nodeServer(echoData, socketPath())
 
 /** Raw `tls` callbacks: Node's `tls.Server`, echoing in the 'data' handler. */
 export function nodeTlsServer(ssl: TlsOptions): Promise<EchoServer> {

@@ -18,8 +18,9 @@ import {
   TCP_NODELAY,
 } from './constants.js'
 import { closedError, systemError } from './errors.js'
-import { Connection, EMPTY } from './internal/connection.js'
+import { Connection } from './internal/connection.js'
 import { Datagrams } from './internal/datagrams.js'
+import { checkSize, ReadOp, WriteOp } from './internal/io-op.js'
 import { Listener, listenTcp } from './internal/listener.js'
 import { SocketStream } from './socket-stream.js'
 
@@ -180,15 +181,15 @@ export class Socket implements Disposable {
    * Up to `maxbytes` bytes, waiting until at least one has arrived; an empty array at end of
    * stream (and on every later call). Cancelled or timed out, it has taken nothing.
    */
-  *recv(maxbytes: number): Operation<Buffer> {
+  recv(maxbytes: number): Operation<Buffer> {
+    if (this.type === SOCK_DGRAM) return this.recvDatagram(maxbytes)
+    // One small object, no generator: the hot path of every socket server (see `IoOp`).
+    return new ReadOp(this, maxbytes, 'recv', true) as unknown as Operation<Buffer>
+  }
+
+  private *recvDatagram(maxbytes: number): Operation<Buffer> {
     checkSize(maxbytes, 'recv')
-    if (this.type === SOCK_DGRAM) return (yield* this.datagrams('recv').recvfrom(maxbytes, 'recv'))[0]
-    const conn = this.connection('recv')
-    for (;;) {
-      if (conn.buffered > 0) return conn.take(maxbytes)
-      if (conn.ended('recv')) return EMPTY
-      yield* conn.waitReadable()
-    }
+    return (yield* this.datagrams('recv').recvfrom(maxbytes, 'recv'))[0]
   }
 
   /** Like `recv`, into `buf`; returns the byte count (0 at end of stream). */
@@ -210,23 +211,20 @@ export class Socket implements Disposable {
    * Send `data`; returns the byte count (always all of it: Node takes whole buffers). Waits
    * while Node still holds the data, so the buffer may be reused afterwards.
    */
-  *send(data: Uint8Array): Operation<number> {
-    if (this.type === SOCK_DGRAM) {
-      yield* this.datagrams('send').sendto(data, undefined, 'send')
-      return data.length
-    }
-    const conn = this.connection('send')
-    const ticket = conn.send(data, 'send')
-    if (ticket !== 0) yield* conn.waitWritten(ticket, 'send')
-    return data.length
+  send(data: Uint8Array): Operation<number> {
+    if (this.type === SOCK_DGRAM) return this.sendDatagram(data, true, 'send') as Operation<number>
+    return new WriteOp(this, data, 'send', true) as unknown as Operation<number>
   }
 
   /** Send all of `data`, respecting backpressure; returns once Node has taken all of it. */
-  *sendall(data: Uint8Array): Operation<void> {
-    if (this.type === SOCK_DGRAM) return yield* this.datagrams('sendall').sendto(data, undefined, 'sendall')
-    const conn = this.connection('sendall')
-    const ticket = conn.send(data, 'sendall')
-    if (ticket !== 0) yield* conn.waitWritten(ticket, 'sendall')
+  sendall(data: Uint8Array): Operation<void> {
+    if (this.type === SOCK_DGRAM) return this.sendDatagram(data, false, 'sendall') as Operation<void>
+    return new WriteOp(this, data, 'sendall', false) as unknown as Operation<void>
+  }
+
+  private *sendDatagram(data: Uint8Array, counts: boolean, syscall: string): Operation<number | undefined> {
+    yield* this.datagrams(syscall).sendto(data, undefined, syscall)
+    return counts ? data.length : undefined
   }
 
   /**
@@ -370,11 +368,6 @@ export class Socket implements Disposable {
 /** Create a socket: `socket(AF_INET, SOCK_STREAM)`, as in Python. */
 export function socket(family: number = AF_INET, type: number = SOCK_STREAM): Socket {
   return new Socket(family, type)
-}
-
-function checkSize(n: number, what: string): void {
-  if (!Number.isInteger(n) || n <= 0)
-    throw new TypeError(`${what}(maxbytes) takes a positive integer, got ${n}`)
 }
 
 function toAddress(info: AddressInfo | string): Address {

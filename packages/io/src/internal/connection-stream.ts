@@ -1,7 +1,8 @@
 import type { Duplex } from 'node:stream'
 import type { Operation } from '@curio/kernel'
 import { IncompleteRead } from '../errors.js'
-import { type Connection, EMPTY } from './connection.js'
+import type { Connection } from './connection.js'
+import { type ConnectionSource, LineOp, ReadOp, WriteOp } from './io-op.js'
 
 const NEWLINE = 0x0a
 
@@ -26,18 +27,16 @@ export abstract class ConnectionStream {
   /** The connection to use, or the error this call gets (EBADF once closed...). */
   protected abstract connection(syscall: string): Connection<Duplex>
 
+  /** @internal `connection` for the operations in `io-op.ts` */
+  readonly _source: ConnectionSource = { connection: (syscall) => this.connection(syscall) }
+
   /**
    * Up to `max` bytes, waiting until at least one has arrived (empty at end of stream); with
    * `max < 0` (the default) everything until end of stream.
    */
-  *read(max = -1): Operation<Buffer> {
-    const conn = this.connection('read')
-    if (max === 0) return EMPTY
-    for (;;) {
-      if (max > 0 && conn.buffered > 0) return conn.take(max)
-      if (conn.ended('read')) return conn.takeExactly(conn.buffered)
-      yield* conn.waitReadable()
-    }
+  read(max = -1): Operation<Buffer> {
+    // One small object, no generator: the hot path of stream servers (see `IoOp`).
+    return new ReadOp(this._source, max, 'read', false) as unknown as Operation<Buffer>
   }
 
   /** Exactly `n` bytes; throws `IncompleteRead` (with the `partial` bytes) at an early end of stream. */
@@ -55,16 +54,8 @@ export abstract class ConnectionStream {
    * The next line, with its `\n`; at end of stream the last bytes without one, then an empty
    * array.
    */
-  *readline(): Operation<Buffer> {
-    const conn = this.connection('readline')
-    let scanned = 0
-    for (;;) {
-      const at = conn.indexOf(NEWLINE, scanned)
-      if (at >= 0) return conn.takeExactly(at + 1)
-      scanned = conn.buffered
-      if (conn.ended('readline')) return conn.takeExactly(conn.buffered)
-      yield* conn.waitReadable()
-    }
+  readline(): Operation<Buffer> {
+    return new LineOp(this._source) as unknown as Operation<Buffer>
   }
 
   /**
@@ -81,10 +72,8 @@ export abstract class ConnectionStream {
    * Write all of `data` (a string as UTF-8); returns once Node has taken it (so the buffer may
    * be reused).
    */
-  *write(data: Uint8Array | string): Operation<void> {
-    const conn = this.connection('write')
-    const ticket = conn.send(toBytes(data), 'write')
-    if (ticket !== 0) yield* conn.waitWritten(ticket, 'write')
+  write(data: Uint8Array | string): Operation<void> {
+    return new WriteOp(this._source, toBytes(data), 'write', false) as unknown as Operation<void>
   }
 
   /**

@@ -2,6 +2,7 @@ import type { Socket as NetSocket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { type Operation, ReadResourceBusy, WaitQueue, WriteResourceBusy } from '@curio/kernel'
 import { closedError, systemError } from '../errors.js'
+import { readIntoSharedBuffer } from './user-buffer.js'
 
 /** Stop reading from the OS once this much is buffered and no task is waiting to read. */
 const HIGH_WATER = 256 * 1024
@@ -33,6 +34,11 @@ export interface ConnectionOptions {
    * wanted must be free to exit, and a stream read while nobody asks would keep it alive.
    */
   readOnDemand?: boolean
+  /**
+   * An accepted plain `net.Socket`: read below the stream machinery into a shared buffer
+   * (`readIntoSharedBuffer`), where this Node allows it.
+   */
+  userBuffer?: boolean
 }
 
 /** What `recv` returns at end of stream. Zero bytes long, so sharing it is harmless. */
@@ -88,7 +94,9 @@ export class Connection<S extends Duplex = NetSocket> {
     this.readable = options.readable ?? true
     this.writable = options.writable ?? true
     if (this.readable) {
-      sock.on('data', this.onData)
+      const below =
+        options.userBuffer === true && readIntoSharedBuffer(sock as unknown as NetSocket, this.onData)
+      if (!below) sock.on('data', this.onData)
       sock.on('end', this.onEnd)
     }
     sock.on('error', this.onError)
@@ -372,7 +380,11 @@ export class Connection<S extends Duplex = NetSocket> {
     const sock = this.sock
     // Only sockets hold the event loop on their own; other streams have no `unref`.
     ;(sock as { unref?: () => void }).unref?.()
-    setTimeout(() => sock.destroy(), LINGER_MS).unref()
+    if (sock.destroyed) return
+    const timer = setTimeout(() => sock.destroy(), LINGER_MS).unref()
+    // A connection that closes in time must not stay in memory, with its buffers, until the
+    // timer fires: at 10,000 connections that held megabytes for two seconds.
+    sock.once('close', () => clearTimeout(timer))
   }
 
   /** Drop the connection at once (a reset if data is unread): for connections never handed out. */

@@ -36,7 +36,7 @@ export class Listener {
       return
     }
     if (this.tls !== undefined) this.handshake(sock, this.tls)
-    else this.queue(new Connection(sock, true))
+    else this.queue(new Connection(sock, true, { userBuffer: true }))
   }
 
   private queue(conn: Connection): void {
