@@ -37,6 +37,7 @@ type Action =
   | { k: 'sleep'; ms: number }
   | { k: 'take' | 'suspend'; q: number }
   | { k: 'give'; q: number }
+  | { k: 'takeByHand'; q: number; give: boolean }
   | { k: 'wake'; q: number; n: number }
   | { k: 'timeout'; ignore: boolean; ms: number; body: Action[] }
   | { k: 'shield'; body: Action[] }
@@ -110,6 +111,14 @@ function leaf(): fc.Arbitrary<Action> {
       arbitrary: fc.record({ k: fc.constant('sleep' as const), ms: fc.integer({ min: 0, max: 5 }) }),
     },
     { weight: 3, arbitrary: fc.record({ k: fc.constant('take' as const), q: fc.nat(QUEUES - 1) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        k: fc.constant('takeByHand' as const),
+        q: fc.nat(QUEUES - 1),
+        give: fc.boolean(),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('suspend' as const), q: fc.nat(QUEUES - 1) }) },
     { weight: 4, arbitrary: fc.record({ k: fc.constant('give' as const), q: fc.nat(QUEUES - 1) }) },
     {
@@ -214,6 +223,18 @@ async function record(program: Program): Promise<string[]> {
       const pool = ended && done.length > 0 ? done : all
       return pool.length === 0 ? undefined : pool[ref % pool.length]
     }
+    function take(q: number): Operation<string> {
+      return queues[q]!.suspend('TAKE', () => {
+        if (tokens[q]! === 0) return MUST_WAIT
+        tokens[q]!--
+        return 'banked'
+      })
+    }
+    function give(q: number): void {
+      const handed = queues[q]!.wake(1, 'handed')
+      if (handed === 0) tokens[q]!++
+      say(`gave q${q} (handed ${handed})`)
+    }
     function* spawnScript(ref: number): Operation<Task<unknown> | undefined> {
       const after = program.length - index - 1
       if (after === 0 || tasks.length >= MAX_TASKS) {
@@ -278,22 +299,21 @@ async function record(program: Program): Promise<string[]> {
           return say('cancelled itself blocking?')
         case 'sleep':
           return say(`slept ${a.ms} -> ${yield* sleep(a.ms)}`)
-        case 'take': {
+        case 'take':
           // A hand-over: a token banked by `give`, or handed over by `give` while we wait.
-          const got = yield* queues[a.q]!.suspend('TAKE', () => {
-            if (tokens[a.q]! === 0) return MUST_WAIT
-            tokens[a.q]!--
-            return 'banked'
-          })
-          return say(`took q${a.q} -> ${got}`)
+          return say(`took q${a.q} -> ${yield* take(a.q)}`)
+        case 'takeByHand': {
+          // The same, stepped by hand and forwarded with a bare yield, maybe giving in between.
+          const op = take(a.q)
+          let step = op.next()
+          if (a.give) give(a.q)
+          while (!step.done) step = op.next(yield step.value)
+          return say(`took q${a.q} by hand -> ${step.value}`)
         }
         case 'suspend':
           return say(`woken q${a.q} -> ${yield* queues[a.q]!.suspend('PLAIN')}`)
-        case 'give': {
-          const handed = queues[a.q]!.wake(1, 'handed')
-          if (handed === 0) tokens[a.q]!++
-          return say(`gave q${a.q} (handed ${handed})`)
-        }
+        case 'give':
+          return give(a.q)
         case 'wake':
           return say(`woke q${a.q} x${queues[a.q]!.wake(a.n, `w${a.n}`)}`)
         case 'timeout': {
