@@ -500,6 +500,10 @@ export class Kernel {
         sent = misuseError(trap)
         continue
       }
+      // Discussion: `yield*` hands the trap itself up as the result (see Trap); a fresh result
+      // object means an operation stepped by hand forwarded it (`yield step.value`), and code
+      // may have run since `next` tried `_now` (a token banked meanwhile): `run` must try again.
+      if (r !== trap) trap._s = 1
       let out: unknown
       try {
         out = trap.run(this, task)

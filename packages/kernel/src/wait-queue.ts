@@ -59,7 +59,8 @@ class SuspendTrap extends Trap implements WaitNode {
   }
 
   run(kernel: Kernel, task: Task<unknown>): unknown {
-    // `_s === 3`: `next` just tried `_now`, and nothing has run since.
+    // `_s === 3`: `next` just tried `_now`, and nothing has run since (the kernel resets it
+    // to 1 for a trap forwarded by hand).
     if (this.attempt !== undefined && this._s !== 3) {
       const value = this.attempt()
       if (value !== MUST_WAIT) return value
