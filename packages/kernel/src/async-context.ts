@@ -21,23 +21,21 @@
  * since the parent's was entered (on Node 20 `als.run` changes the store in place on the same
  * resource), and a shared one would be wrong exactly in the `als.run` case.
  *
+ * The task is its own AsyncResource (`Task extends AsyncResource`, made where the spawn is
+ * asked for): a separate resource per task cost 74 bytes (its object, two boxed async ids and
+ * the task's pointer to it), the task as the resource 48 (heap/suspended 417 -> 391 B), one
+ * allocation less per spawn, and async_hooks tools see each task as a `curio.Task` resource
+ * whose trigger is its spawn site.
+ *
  * Promise code a task starts inherits the task's context because the task's step runs
  * inside `runInAsyncScope`: promises, timers and sockets created there capture it.
  *
- * What it cost (bench/src/kernel.bench.ts, built dist, Node 20, a machine at load 12, so
- * ratios of alternated runs): heap per suspended task 436 -> 516 B (556 B with a store in
- * use), the AsyncResource being ~70 B of it (its two async ids are boxed doubles); in one
- * row run, curio with a store in use against curio without: spawn+join 0.77x, ping-pong
- * 0.92x, sleep(0) no worse. The heap figure is the price of correctness here: the one
- * saving left, sharing a context between tasks, needs an API that says two contexts are the
- * same, and Node has none.
+ * What it costs (bench/src/kernel.bench.ts, built dist, Node 20, a busy machine, so ratios of
+ * alternated rounds): in one process, the kernel with contexts against the same kernel
+ * without, on CPU time: a WaitQueue hand-over ping-pong 0.81x, spawn+join of 10k 0.73x,
+ * sleep(0) among 10k tasks 0.82x (every switch between two tasks enters the other's context).
  */
-import { AsyncResource } from 'node:async_hooks'
+import type { AsyncResource } from 'node:async_hooks'
 
-/** A captured async context: what was current where a task was spawned. */
+/** A captured async context: a task, which is its own AsyncResource. */
 export type TaskContext = AsyncResource
-
-/** Capture the async context current right now, for a task about to be spawned. */
-export function captureContext(): TaskContext {
-  return new AsyncResource('curio.task')
-}

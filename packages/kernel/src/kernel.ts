@@ -15,7 +15,6 @@
  */
 import { performance } from 'node:perf_hooks'
 import type { Activation } from './activation.js'
-import { captureContext, type TaskContext } from './async-context.js'
 import { Autojump, checkAutojump } from './autojump.js'
 import { current } from './current.js'
 import { unwatchDeadlock, watchDeadlock } from './deadlock.js'
@@ -119,7 +118,7 @@ export class Kernel {
   /** Set when the event loop ran dry during this run (deadlock.ts); settles it. */
   private deadlocked: DeadlockError | undefined = undefined
   /** The async context the loop has entered for the steps it is making (async-context.ts). */
-  private entered: TaskContext | undefined = undefined
+  private entered: Task<any> | undefined = undefined
   /** The virtual clock's autojump timer (autojump.ts), when the option is finite. */
   private readonly autojump: Autojump | undefined
   private closing: Promise<void> | undefined = undefined
@@ -167,13 +166,8 @@ export class Kernel {
    * next run, has no parent, and is cancelled at shutdown like any other task.
    */
   spawn<T>(source: OperationSource<T>, options: SpawnOptions = {}): Task<T> {
-    const task = this.spawnTask(
-      toOperation(source, 'spawn'),
-      options.name ?? sourceName(source) ?? 'task',
-      options.daemon ?? false,
-      undefined,
-      captureContext(),
-    )
+    const task = new Task<T>(options.name ?? sourceName(source) ?? 'task', options.daemon ?? false)
+    this.spawnTask(task, toOperation(source, 'spawn'), undefined)
     if (!this.running) this.schedule()
     return task
   }
@@ -187,13 +181,8 @@ export class Kernel {
     if (this.active) return Promise.reject(new Error('kernel is already running: one run at a time'))
     let task: Task<T>
     try {
-      task = this.spawnTask(
-        toOperation(main, 'run'),
-        sourceName(main) ?? 'main',
-        false,
-        undefined,
-        captureContext(),
-      )
+      task = new Task<T>(sourceName(main) ?? 'main', false)
+      this.spawnTask(task, toOperation(main, 'run'), undefined)
     } catch (error) {
       return Promise.reject(error)
     }
@@ -263,7 +252,9 @@ export class Kernel {
   }
 
   private startShutdown(): void {
-    const task = new Task(this, shutdown(this), 'shutdown', undefined, true)
+    const task = new Task('shutdown', true)
+    task._adopt(this, shutdown(this), undefined)
+    task._machinery()
     task._observed = true
     this.shutdownTask = task
     this.ready.push(task)
@@ -402,7 +393,7 @@ export class Kernel {
   }
 
   /** Inside `context`: step the next tasks of the pass for as long as they share it. */
-  private stepRun(context: TaskContext, n: number): number {
+  private stepRun(context: Task<any>, n: number): number {
     const outer = this.entered
     this.entered = context
     try {
@@ -572,6 +563,12 @@ export class Kernel {
       settle(task)
     }
     if (failed && !task._observed && !(error instanceof CancelledError)) {
+      // Discussion: until its `stack` is read, an Error keeps the frames it was made in,
+      // receivers included, and the task's own step frame (`runInAsyncScope`) has the task as
+      // receiver: the report kept here would keep the task reachable, and the crash would
+      // wait for shutdown instead of being reported when the task is dropped. Reading the
+      // stack once turns the frames into text; only crashes nobody has looked at pay for it.
+      if (error instanceof Error) void error.stack
       this.unobserved.set(task.id, { taskId: task.id, name: task.name, error })
       this.registry.register(task, task.id, task)
     }
@@ -608,33 +605,16 @@ export class Kernel {
   // ---- tasks ---------------------------------------------------------------------------
 
   /** @internal */
-  _spawn<T>(
-    source: OperationSource<T>,
-    options: SpawnOptions | undefined,
-    parent: Task<any>,
-    context: TaskContext,
-  ): Task<T> {
-    const task = this.spawnTask(
-      toOperation(source, 'spawn'),
-      options?.name ?? sourceName(source) ?? 'task',
-      options?.daemon ?? false,
-      parent,
-      context,
-    )
+  /** @internal run `task`, made by a `spawn()` trap that `parent` has just reached */
+  _spawn<T>(task: Task<T>, source: OperationSource<T>, parent: Task<any>): Task<T> {
+    this.spawnTask(task, toOperation(source, 'spawn'), parent)
     task._locals = parent._locals
     return task
   }
 
-  private spawnTask<T>(
-    gen: Operation<T>,
-    name: string,
-    daemon: boolean,
-    parent: Task<any> | undefined,
-    context: TaskContext,
-  ): Task<T> {
+  private spawnTask<T>(task: Task<T>, gen: Operation<T>, parent: Task<any> | undefined): Task<T> {
     if (this.closed) throw new KernelClosed()
-    const task = new Task<T>(this, gen, name, parent?.id, daemon)
-    task._ctx = context // async-context.ts: the context of the spawn site
+    task._adopt(this, gen, parent)
     const tail = this.liveTail
     task._prev = tail
     if (tail === undefined) this.liveHead = task

@@ -1,21 +1,23 @@
-import { captureContext, type TaskContext } from './async-context.js'
 import type { Kernel } from './kernel.js'
-import type { Operation, OperationSource } from './operation.js'
-import type { SpawnOptions, Task } from './task.js'
-import { InstantTrap, Trap } from './trap.js'
+import { type Operation, type OperationSource, sourceName } from './operation.js'
+import { type SpawnOptions, Task } from './task.js'
+import { InstantTrap } from './trap.js'
 
 class SpawnTrap extends InstantTrap {
+  // Made here, where `spawn()` is called, not when the trap runs: the task captures the async
+  // context as it is made, and in `als.run(store, () => spawn(op))` only this moment is inside
+  // `als.run`. The kernel that runs the trap adopts it.
+  private readonly task: Task<unknown>
+
   constructor(
     private readonly source: OperationSource<unknown>,
-    private readonly options: SpawnOptions | undefined,
-    // Captured here, where `spawn()` is called, not when the trap runs: in
-    // `als.run(store, () => spawn(op))` only this moment is inside `als.run`.
-    private readonly context: TaskContext,
+    options: SpawnOptions | undefined,
   ) {
     super()
+    this.task = new Task(options?.name ?? sourceName(source) ?? 'task', options?.daemon ?? false)
   }
-  run(kernel: Kernel, task: Task<unknown>): Task<unknown> {
-    return kernel._spawn(this.source, this.options, task, this.context)
+  run(kernel: Kernel, parent: Task<unknown>): Task<unknown> {
+    return kernel._spawn(this.task, this.source, parent)
   }
   describe(): string {
     return 'spawn()'
@@ -28,7 +30,7 @@ class SpawnTrap extends InstantTrap {
  * context (`AsyncLocalStorage`) current where `spawn()` is called.
  */
 export function spawn<T>(op: OperationSource<T>, options?: SpawnOptions): Operation<Task<T>> {
-  return new SpawnTrap(op, options, captureContext()) as unknown as Operation<Task<T>>
+  return new SpawnTrap(op, options) as unknown as Operation<Task<T>>
 }
 
 class CurrentTaskTrap extends InstantTrap {
