@@ -89,6 +89,17 @@ describe('test_subprocess.py', () => {
     })
   })
 
+  it('test_subprocess.py::test_io_error', async () => {
+    // A deliberate difference (docs/coming-from-curio.md): Curio raises BrokenPipeError; here,
+    // as in Python's subprocess, the input the child never takes is dropped and the call
+    // succeeds with what the child wrote (nothing).
+    await run(function* () {
+      const closesStdin = [node, '-e', "require('node:fs').closeSync(0); setTimeout(() => {}, 100)"]
+      const out = yield* checkOutput(closesStdin, { input: Buffer.alloc(10_000_000, 0x78) })
+      expect(out.length).toBe(0)
+    })
+  })
+
   it('test_subprocess.py::test_popen_join', async () => {
     await run(function* () {
       const p = new Popen([node, '-e', 'setTimeout(() => {}, 100)'])
