@@ -2,7 +2,7 @@ import { CancelledError } from './errors.js'
 import type { Kernel } from './kernel.js'
 import { type Operation, type OperationSource, toOperation } from './operation.js'
 import type { Task } from './task.js'
-import { DELIVER, InstantTrap, Trap } from './trap.js'
+import { DELIVER, InstantTrap } from './trap.js'
 
 class AllowCancelTrap extends InstantTrap {
   constructor(private readonly allow: boolean) {
