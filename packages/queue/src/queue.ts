@@ -122,6 +122,8 @@ export class Queue<T> {
 
   /** Take the next item, waiting while the queue is empty. Throws `QueueClosed` once closed and drained. */
   get(): Operation<T> {
+    // Unbounded, no slot is held for a handed item (`handed`): one trap, no wrapper.
+    if (this.maxsize === 0) return this.getters.suspend('QUEUE_GET', this.tryGet)
     return onFinish(this.getters.suspend('QUEUE_GET', this.takeNow), this.afterGet)
   }
 
@@ -209,7 +211,7 @@ export class Queue<T> {
     this.unfinished++
     // Getters wait only on an empty queue; handing straight over keeps their FIFO order.
     if (this.items.length === 0 && this.getters.length > 0 && this.getters.wake(1, item) === 1) {
-      this.handed++
+      if (this.maxsize > 0) this.handed++
       return
     }
     this.items.push(item)
@@ -217,6 +219,7 @@ export class Queue<T> {
 
   /** A getter handed an item has resumed with it: its slot is free now. */
   private handedOver(): void {
+    if (this.maxsize === 0) return
     this.handed--
     this.refill()
   }
