@@ -522,8 +522,7 @@ export class Kernel {
       }
       if (out === DELIVER) {
         throwing = true
-        sent = task._cancelPending
-        task._cancelPending = undefined
+        sent = task._takeCancel()
         continue
       }
       throwing = false
@@ -604,7 +603,6 @@ export class Kernel {
 
   // ---- tasks ---------------------------------------------------------------------------
 
-  /** @internal */
   /** @internal run `task`, made by a `spawn()` trap that `parent` has just reached */
   _spawn<T>(task: Task<T>, source: OperationSource<T>, parent: Task<any>): Task<T> {
     this.spawnTask(task, toOperation(source, 'spawn'), parent)

@@ -80,8 +80,8 @@ export class Task<T = unknown> extends AsyncResource {
   // (nothing resumes a terminated task), and what few tasks need (timeouts, joiners, group,
   // locals, promise) lives in a side object made on first use. Accessors below keep the
   // names readable; V8 inlines them. A pending cancellation is rare too (it lives from a
-  // cancel() to the task's next blocking trap), so it is a side-object field. `state` is derived, not stored: a field less per task
-  // and no string stores on the switch path.
+  // cancel() to the task's next blocking trap), so it is a side-object field. `state` is
+  // derived, not stored: a field less per task and no string stores on the switch path.
   /** @internal */ _flags: number
   /** @internal */ _kernel: Kernel
   /** @internal */ _gen: Operation<any> | undefined
@@ -215,6 +215,12 @@ export class Task<T = unknown> extends AsyncResource {
   }
   set _cancelPending(exc: CancelledError | undefined) {
     if (exc !== undefined || this._x !== undefined) this.extras().cancelPending = exc
+  }
+  /** @internal take the pending cancellation out, to deliver it */
+  _takeCancel(): CancelledError | undefined {
+    const exc = this._cancelPending
+    this._cancelPending = undefined
+    return exc
   }
   /** @internal */
   get _timeouts(): TimeoutState | undefined {

@@ -114,11 +114,7 @@ export abstract class Trap {
         }
         if (out !== NOT_NOW) {
           this._s = 2
-          if (out === DELIVER) {
-            const exc = task._cancelPending
-            task._cancelPending = undefined
-            throw exc
-          }
+          if (out === DELIVER) throw task._takeCancel()
           this.value = out
           this.done = true
           return this

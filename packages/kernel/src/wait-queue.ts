@@ -61,9 +61,9 @@ class SuspendTrap extends Trap implements WaitNode {
   run(kernel: Kernel, task: Task<unknown>): unknown {
     // `_s === 3`: `next` just tried `_now`, and nothing has run since (the kernel resets it
     // to 1 for a trap forwarded by hand).
-    if (this.attempt !== undefined && this._s !== 3) {
-      const value = this.attempt()
-      if (value !== MUST_WAIT) return value
+    if (this._s !== 3) {
+      const now = this._now()
+      if (now !== NOT_NOW) return now
     }
     if (!kernel._mayBlock(task)) return DELIVER
     this.task = task
