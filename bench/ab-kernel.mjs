@@ -6,6 +6,7 @@
 //   node bench/ab-kernel.mjs HEAD~3                 # HEAD~3 against the work tree, every workload
 //   node bench/ab-kernel.mjs main WORK hand sj10k   # two workloads
 //   AB_RAW=1 node bench/ab-kernel.mjs ...            # also every round's figures
+//   AB_ROUNDS=31 node bench/ab-kernel.mjs ...        # more rounds (default 15)
 //
 // Why not `pnpm bench` twice: the machine is shared, and two runs minutes apart see different
 // load. Here both kernels run side by side, round after round, timed by the process's CPU time
@@ -225,8 +226,14 @@ for (const name of picked.length > 0 ? picked : Object.keys(sizes)) {
   const fns = [a[name], b[name], baselines[name]]
   for (const fn of fns) await fn(n / 10)
   const times = [[], [], []]
-  for (let round = 0; round < 15; round++) {
-    for (let i = 0; i < 3; i++) times[i].push(await cpu(fns[i], n))
+  // Odd rounds run in the reverse order: whoever runs right after another kernel inherits its
+  // garbage, and a fixed order would charge that to the same side every time.
+  const rounds = Number(process.env.AB_ROUNDS ?? 15)
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < 3; k++) {
+      const i = round % 2 === 0 ? k : 2 - k
+      times[i].push(await cpu(fns[i], n))
+    }
   }
   if (process.env.AB_RAW) console.log(times.map((t) => t.map((x) => x.toFixed(0)).join(' ')).join('\n'))
   const vsPromise = (i) => median(times[i].map((t, r) => times[2][r] / t)).toFixed(2)
