@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks'
+import { AsyncLocalStorage, createHook, executionAsyncId } from 'node:async_hooks'
 import { describe, expect, it } from 'vitest'
 import {
   awaitPromise,
@@ -158,5 +158,36 @@ describe('async context: a task runs in the context of its spawn site', () => {
       seen = als.getStore()
     })
     expect(seen).toBeUndefined()
+  })
+
+  it('async_hooks see each task as a curio.Task resource triggered by its spawn site, entered at every step', async () => {
+    const inits = new Map<number, number>() // task async id -> trigger async id
+    const hook = createHook({
+      init(asyncId, type, triggerAsyncId) {
+        if (type === 'curio.Task') inits.set(asyncId, triggerAsyncId)
+      },
+    })
+    const seen: { spawnSite: number; parent: number; child: number[] } = { spawnSite: 0, parent: 0, child: [] }
+    hook.enable()
+    try {
+      await run(function* () {
+        seen.parent = executionAsyncId()
+        const child = yield* spawn(function* () {
+          seen.child.push(executionAsyncId())
+          yield* sleep(1)
+          seen.child.push(executionAsyncId())
+        })
+        seen.spawnSite = executionAsyncId()
+        yield* child.join()
+      })
+    } finally {
+      hook.disable()
+    }
+    const childId = seen.child[0]!
+    expect(seen.child).toEqual([childId, childId])
+    expect(inits.has(childId)).toBe(true)
+    expect(inits.get(childId)).toBe(seen.spawnSite) // spawned inside main's step
+    expect(seen.spawnSite).toBe(seen.parent)
+    expect(inits.has(seen.parent)).toBe(true)
   })
 })
