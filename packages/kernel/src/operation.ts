@@ -45,8 +45,7 @@ export function toOperation<T>(source: OperationSource<T>, what: string): Operat
         'not a generator; declare it with function*',
     )
   }
-  if (source instanceof NativeGenerator)
-    return source as Operation<T>
+  if (source instanceof NativeGenerator) return source as Operation<T>
   if (isGenerator(source)) return source as Operation<T>
   if (isThenable(source)) {
     throw new TypeError(`${what} expects an operation, got a Promise; wrap it: \`awaitPromise(promise)\``)

@@ -167,7 +167,11 @@ describe('async context: a task runs in the context of its spawn site', () => {
         if (type === 'curio.Task') inits.set(asyncId, triggerAsyncId)
       },
     })
-    const seen: { spawnSite: number; parent: number; child: number[] } = { spawnSite: 0, parent: 0, child: [] }
+    const seen: { spawnSite: number; parent: number; child: number[] } = {
+      spawnSite: 0,
+      parent: 0,
+      child: [],
+    }
     hook.enable()
     try {
       await run(function* () {
