@@ -8,6 +8,7 @@ import * as curio from '@curio/kernel'
 import { MUST_WAIT, type Operation, type Task, WaitQueue } from '@curio/kernel'
 import { Effect, Fiber } from 'effect'
 import * as effection from 'effection'
+import { bareSchedulerPingPong } from './baselines/bare-scheduler.js'
 import { effectionPingPong, effectPingPong, promiseMailboxPingPong } from './baselines/ping-pong.js'
 import { type Area, heapMark, heapSince, type Row } from './harness.js'
 
@@ -383,6 +384,8 @@ const rows: Row[] = [
       promise: promiseMailboxPingPong,
       effection: { n: 50_000, run: (n) => runEffection(() => effectionPingPong(n)) },
       effect: { n: 10_000, run: (n) => Effect.runPromise(effectPingPong(n)) },
+      'bare scheduler': (n) => bareSchedulerPingPong(n, false),
+      'bare + context': (n) => bareSchedulerPingPong(n, true),
     },
     targets: [
       { vs: 'promise', min: 0.7, stretch: 1 },
@@ -392,7 +395,10 @@ const rows: Row[] = [
     note:
       'two tasks hand a number back and forth: curio a one-slot mailbox on WaitQueue (wake() and a ' +
       '*take() generator around suspend()), promise the ' +
-      'same with a stored resolver, Effection createQueue, Effect Queue.unbounded.',
+      'same with a stored resolver, Effection createQueue, Effect Queue.unbounded. The two bare ' +
+      'rows are the ceiling (baselines/bare-scheduler.ts): a scheduler of the same shape with no ' +
+      'feature at all, and the same with a per-task async context entered at every step, which the ' +
+      'contract asks of every switch; their ratio to promise is the most any kernel of this shape gets.',
   },
   {
     name: 'ping-pong, hand-over',
