@@ -13,13 +13,12 @@
  * 19 000 to create and 200 to call, so snapshots are out.
  *
  * So a context is captured once per spawn (where `spawn()` is called, since
- * `als.run(store, () => spawn(op))` must give the child `store`), and the loop enters a
- * task's context only when it differs from the one it already entered: a run of consecutive
- * steps of tasks with the same context (a task stepped pass after pass, the kernel's own
- * shutdown task, which has none) costs a single `runInAsyncScope`. Sharing a captured context
- * between parent and child is not done: no public API tells whether the context changed
- * since the parent's was entered (on Node 20 `als.run` changes the store in place on the same
- * resource), and a shared one would be wrong exactly in the `als.run` case.
+ * `als.run(store, () => spawn(op))` must give the child `store`), and every step runs inside
+ * `task.runInAsyncScope(step)` (the kernel's shutdown task, which has no context of its own,
+ * excepted). Sharing a captured context between parent and child is not done: no public API
+ * tells whether the context changed since the parent's was entered (on Node 20 `als.run`
+ * changes the store in place on the same resource, and `als.enterWith` in one task would
+ * change it for every task sharing it), so a shared one would be wrong exactly then.
  *
  * The task is its own AsyncResource (`Task extends AsyncResource`, made where the spawn is
  * asked for): a separate resource per task cost 74 bytes (its object, two boxed async ids and
