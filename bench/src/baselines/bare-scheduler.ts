@@ -12,7 +12,7 @@
 import { AsyncResource } from 'node:async_hooks'
 
 interface BareTask {
-  gen: Generator<Suspend, void, unknown>
+  gen: Generator<unknown, void, unknown>
   resource: AsyncResource | undefined
 }
 
@@ -45,7 +45,7 @@ class BareScheduler {
 
   constructor(private readonly asyncContext: boolean) {}
 
-  spawn(gen: Generator<Suspend, void, unknown>): void {
+  spawn(gen: Generator<unknown, void, unknown>): void {
     this.ready.push({ gen, resource: this.asyncContext ? new AsyncResource('bare.Task') : undefined })
   }
 
@@ -69,7 +69,7 @@ class BareScheduler {
   }
 }
 
-function step(task: BareTask): IteratorResult<Suspend, void> {
+function step(task: BareTask): IteratorResult<unknown, void> {
   return task.gen.next()
 }
 
@@ -86,21 +86,21 @@ class BareMailbox {
     this.scheduler.wake(this.takers)
   }
 
-  *take(): Generator<Suspend, number, unknown> {
+  *take(): Generator<unknown, number, unknown> {
     while (!this.full) yield* new Suspend(this.takers)
     this.full = false
     return this.value
   }
 }
 
-function* pinger(ping: BareMailbox, pong: BareMailbox, rounds: number): Generator<Suspend, void, unknown> {
+function* pinger(ping: BareMailbox, pong: BareMailbox, rounds: number): Generator<unknown, void, unknown> {
   for (let i = 0; i < rounds; i++) {
     ping.put(i)
     yield* pong.take()
   }
 }
 
-function* ponger(ping: BareMailbox, pong: BareMailbox, rounds: number): Generator<Suspend, void, unknown> {
+function* ponger(ping: BareMailbox, pong: BareMailbox, rounds: number): Generator<unknown, void, unknown> {
   for (let i = 0; i < rounds; i++) pong.put(yield* ping.take())
 }
 
