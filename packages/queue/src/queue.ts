@@ -1,5 +1,6 @@
 import { MUST_WAIT, type Operation, WaitQueue } from '@curio/kernel'
 import { QueueClosed, QueueEmpty, QueueFull } from './errors.js'
+import { instantPut } from './internal/instant-put.js'
 import { onFinish } from './internal/on-finish.js'
 import { Fifo, type Storage } from './internal/storage.js'
 import { checkCount } from './internal/validate.js'
@@ -106,12 +107,8 @@ export class Queue<T> {
 
   /** Add an item, waiting while the queue is full. Throws `QueueClosed` once closed. */
   put(item: T): Operation<void> {
-    if (this.maxsize === 0) {
-      // Never full: one trap, no generator.
-      return (this.putters as WaitQueue<unknown> as WaitQueue<void>).suspend('QUEUE_PUT', () => {
-        this.offer(item)
-      })
-    }
+    // Never full: `putNowait` when the task reaches the `yield*`, one small object, no trap.
+    if (this.maxsize === 0) return instantPut(this, item)
     return this.putBounded(item)
   }
 
