@@ -20,6 +20,7 @@ import { current } from './current.js'
 import { unwatchDeadlock, watchDeadlock } from './deadlock.js'
 import { endChannel, publishTask, spawnChannel } from './diagnostics.js'
 import { CancelledError, DeadlockError, KernelClosed, TaskTimeout } from './errors.js'
+import { keepMaps } from './keep-maps.js'
 import { type Operation, type OperationSource, sourceName, toOperation } from './operation.js'
 import { ReadyQueue } from './ready-queue.js'
 import { describeError, READY, type SpawnOptions, Task, THROWING } from './task.js'
@@ -682,3 +683,5 @@ function* shutdown(kernel: Kernel): Operation<void> {
     yield* task.cancel()
   }
 }
+
+keepMaps(new Kernel()) // keep-maps.ts: with its ready queue and timer heap

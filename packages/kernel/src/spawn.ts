@@ -1,6 +1,7 @@
+import { keepMaps } from './keep-maps.js'
 import type { Kernel } from './kernel.js'
 import { type Operation, type OperationSource, sourceName } from './operation.js'
-import { type SpawnOptions, Task } from './task.js'
+import { giveBackTaskId, type SpawnOptions, Task } from './task.js'
 import { InstantTrap } from './trap.js'
 
 class SpawnTrap extends InstantTrap {
@@ -46,3 +47,7 @@ class CurrentTaskTrap extends InstantTrap {
 export function currentTask(): Operation<Task<unknown>> {
   return new CurrentTaskTrap() as unknown as Operation<Task<unknown>>
 }
+
+// Exemplars (keep-maps.ts); the spawn trap's task gives its id back.
+keepMaps(new SpawnTrap(function* exemplar() {}, undefined), new CurrentTaskTrap())
+giveBackTaskId()

@@ -2,6 +2,7 @@ import { AsyncResource, executionAsyncId } from 'node:async_hooks'
 import { generalizeAsyncIdFields } from './async-context.js'
 import { current } from './current.js'
 import { CancelledError, TaskCancelled, TaskError } from './errors.js'
+import { keepMaps } from './keep-maps.js'
 import type { Kernel } from './kernel.js'
 import type { Operation } from './operation.js'
 import type { TaskGroup } from './task-group.js'
@@ -372,11 +373,15 @@ export class Task<T = unknown> extends AsyncResource {
   }
 }
 
-// The probe's id is given back, so task ids still start at 1.
-{
-  const probe = new Task('probe', false)
+// A task made at load, whose id is given back, so task ids still start at 1: it generalizes the
+// async-id fields, and keeps the task's maps alive (keep-maps.ts, at the end of this file).
+const exemplar = new Task('exemplar', false)
+giveBackTaskId()
+generalizeAsyncIdFields(exemplar)
+
+/** @internal a task made only as an exemplar (keep-maps.ts) gives its id back */
+export function giveBackTaskId(): void {
   nextTaskId--
-  generalizeAsyncIdFields(probe)
 }
 
 /** join / wait / cancel: each waits for the target to terminate, then hands back its own answer. */
@@ -491,3 +496,5 @@ function quietCancel(): TaskCancelled {
     Error.stackTraceLimit = limit
   }
 }
+
+keepMaps(exemplar, new TaskExtras(), new JoinTrap(exemplar, JoinMode.Join))

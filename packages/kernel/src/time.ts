@@ -1,3 +1,4 @@
+import { keepMaps } from './keep-maps.js'
 import type { Kernel } from './kernel.js'
 import type { Operation } from './operation.js'
 import type { Task } from './task.js'
@@ -119,3 +120,5 @@ export function wakeAt(deadline: number): Operation<number> {
   const t = checkTime(deadline, 'wakeAt')
   return new WakeAtTrap(Number.isNaN(t) ? 0 : t) as unknown as Operation<number>
 }
+
+keepMaps(new ClockTrap(), new SleepTrap(0), new WakeAtTrap(0)) // keep-maps.ts

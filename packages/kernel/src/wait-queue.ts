@@ -1,3 +1,4 @@
+import { keepMaps } from './keep-maps.js'
 import type { Kernel } from './kernel.js'
 import type { Operation } from './operation.js'
 import type { Task } from './task.js'
@@ -239,4 +240,9 @@ export class WaitQueue<T = void> {
     this.length--
     if (this.external && node.kernel !== undefined) node.kernel._external--
   }
+}
+
+{
+  const queue = new WaitQueue()
+  keepMaps(queue, new SuspendTrap(queue, 'WAIT_QUEUE', undefined), new AsyncWaiter(undefined)) // keep-maps.ts
 }
