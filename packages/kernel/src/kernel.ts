@@ -20,7 +20,7 @@ import { current } from './current.js'
 import { unwatchDeadlock, watchDeadlock } from './deadlock.js'
 import { endChannel, publishTask, spawnChannel } from './diagnostics.js'
 import { CancelledError, DeadlockError, KernelClosed, TaskTimeout } from './errors.js'
-import { keepMaps } from './keep-maps.js'
+import { keepLatest } from './keep-maps.js'
 import { type Operation, type OperationSource, sourceName, toOperation } from './operation.js'
 import { ReadyQueue } from './ready-queue.js'
 import { describeError, READY, type SpawnOptions, Task, THROWING } from './task.js'
@@ -230,6 +230,9 @@ export class Kernel {
 
   private deactivate(): void {
     this.active = false
+    // keep-maps.ts: a kernel's fields turn from constants to mutable as it runs, so its map is
+    // not the one a kernel has when made at load; one made now has the map running kernels have.
+    keepLatest('kernel', new Kernel())
     unwatchDeadlock(this)
     if (this.debug) debugCapture.enabled--
     this.clearNodeTimer()
@@ -683,5 +686,3 @@ function* shutdown(kernel: Kernel): Operation<void> {
     yield* task.cancel()
   }
 }
-
-keepMaps(new Kernel()) // keep-maps.ts: with its ready queue and timer heap
