@@ -1,3 +1,4 @@
+import { keepMaps } from './internal/keep-maps.js'
 import { Lifo } from './internal/storage.js'
 import { Queue } from './queue.js'
 
@@ -11,3 +12,5 @@ export class LifoQueue<T> extends Queue<T> {
     this.items = new Lifo<T>()
   }
 }
+
+keepMaps(new LifoQueue()) // internal/keep-maps.ts

@@ -1,4 +1,5 @@
 import { Heap } from './internal/heap.js'
+import { keepMaps } from './internal/keep-maps.js'
 import { Queue } from './queue.js'
 
 /** Orders a `PriorityQueue`: negative when `a` comes out before `b`. */
@@ -23,3 +24,5 @@ export class PriorityQueue<T> extends Queue<T> {
     this.items = new Heap<T>(compare)
   }
 }
+
+keepMaps(new PriorityQueue()) // internal/keep-maps.ts

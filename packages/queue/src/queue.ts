@@ -1,6 +1,7 @@
 import { MUST_WAIT, type Operation, WaitQueue } from '@curio/kernel'
 import { QueueClosed, QueueEmpty, QueueFull } from './errors.js'
 import { instantPut } from './internal/instant-put.js'
+import { keepMaps } from './internal/keep-maps.js'
 import { onFinish } from './internal/on-finish.js'
 import { Fifo, type Storage } from './internal/storage.js'
 import { checkCount } from './internal/validate.js'
@@ -240,4 +241,10 @@ export class Queue<T> {
       this.reserved++
     }
   }
+}
+
+// Exemplars (internal/keep-maps.ts): a queue, its unbounded put, and a bounded get's wrapper.
+{
+  const queue = new Queue<unknown>()
+  keepMaps(queue, queue.put(undefined), new Queue<unknown>(1).get())
 }

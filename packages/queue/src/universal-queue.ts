@@ -1,3 +1,4 @@
+import { keepMaps } from './internal/keep-maps.js'
 import { Queue } from './queue.js'
 
 /** Options for waiting from promise code. */
@@ -37,3 +38,5 @@ export class UniversalQueue<T> extends Queue<T> {
     return this._joinAsync(options.signal)
   }
 }
+
+keepMaps(new UniversalQueue()) // internal/keep-maps.ts
