@@ -365,16 +365,13 @@ export class Kernel {
         sinceCheck += n
         this.passClock = Number.NaN
         // Each step runs in its task's async context (async-context.ts).
-        for (; n > 0 && this.active; n--) this.stepInContext(ready.shift()!)
+        do this.stepInContext(ready.shift()!)
+        while (--n !== 0 && this.active)
         if (!this.active) break
         if (this.timers.size !== 0) this.fireTimers(this.now())
         if (sinceCheck >= 64) {
           sinceCheck = 0
-          if (ready.length !== 0 && performance.now() - this.macroAt > SLICE_MS) {
-            this.scheduled = true
-            this.immediate = setImmediate(this.macroLoop)
-            break
-          }
+          if (this.sliceOver()) break
         }
       }
     } finally {
@@ -382,6 +379,17 @@ export class Kernel {
       current.task = saved
     }
     this.armNodeTimer()
+  }
+
+  /**
+   * After a slice of continuous running with tasks still ready, go back to Node's event loop
+   * (through setImmediate); returns true if so.
+   */
+  private sliceOver(): boolean {
+    if (this.ready.length === 0 || performance.now() - this.macroAt <= SLICE_MS) return false
+    this.scheduled = true
+    this.immediate = setImmediate(this.macroLoop)
+    return true
   }
 
   /**
