@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { awaitPromise, type Operation, run, schedule, sleep, spawn, WaitQueue } from '../src/index.js'
+import {
+  awaitPromise,
+  MUST_WAIT,
+  type Operation,
+  run,
+  schedule,
+  sleep,
+  spawn,
+  TaskTimeout,
+  timeoutAfter,
+  WaitQueue,
+} from '../src/index.js'
 import { vrun } from './helpers.js'
 
 describe('ready queue', () => {
@@ -116,6 +127,47 @@ describe('no starvation', () => {
       return v
     })
     expect(out).toBe('i survived!')
+  })
+
+  it('a kernel timer fires on time while two tasks hand a value back and forth without end (real clock)', async () => {
+    // Passes of one short step each: the kernel reads the clock only every few passes then
+    // (kernel.ts, fireTimersAt), and the timeout must still come about on time.
+    const out = await run(function* () {
+      let switches = 0
+      const LIMIT = 20_000_000 // the pair gives up here: far beyond what 5 ms allows
+      const box = (queue: WaitQueue<number>) => () => queue.suspend('BOX', () => MUST_WAIT)
+      const a = new WaitQueue<number>()
+      const b = new WaitQueue<number>()
+      const player = (inbox: WaitQueue<number>, outbox: WaitQueue<number>, first: boolean) =>
+        function* (): Operation<void> {
+          if (first) outbox.wake(1, 0)
+          const take = box(inbox)
+          while (switches < LIMIT) {
+            const v = yield* take()
+            switches++
+            if (outbox.wake(1, v + 1) === 0) return
+          }
+        }
+      const p1 = yield* spawn(player(a, b, false))
+      const p2 = yield* spawn(player(b, a, true))
+      const start = performance.now()
+      let timedOut = false
+      try {
+        yield* timeoutAfter(5, new WaitQueue().suspend('NEVER'))
+      } catch (error) {
+        if (!(error instanceof TaskTimeout)) throw error
+        timedOut = true
+      }
+      const late = performance.now() - start - 5
+      const during = switches
+      yield* p1.cancel()
+      yield* p2.cancel()
+      return { timedOut, late, during }
+    })
+    expect(out.timedOut).toBe(true)
+    expect(out.during).toBeGreaterThan(100) // the pair really was switching meanwhile
+    expect(out.during).toBeLessThan(20_000_000)
+    expect(out.late).toBeLessThan(250)
   })
 
   it('a timer callback fires while tasks keep the kernel busy for longer than a slice', async () => {
