@@ -150,13 +150,26 @@ function* boxPonger(ping: Box<number>, pong: Box<number>, rounds: number): Opera
   for (let i = 0; i < rounds; i++) pong.put(yield* ping.take())
 }
 
-function* handOverPingPong(messages: number): Operation<void> {
+function* handOverPingPong(messages: number, timerPending = false): Operation<void> {
   const ping = new HandOverMailbox<number>()
   const pong = new HandOverMailbox<number>()
+  // A task asleep meanwhile: a timer pending, as a timeout somewhere in a program keeps one.
+  const sleeper = timerPending ? yield* curio.spawn(curio.sleep(60_000)) : undefined
   const a = yield* curio.spawn(boxPinger(ping, pong, messages / 2))
   const b = yield* curio.spawn(boxPonger(ping, pong, messages / 2))
   yield* a.join()
   yield* b.join()
+  if (sleeper !== undefined) yield* sleeper.cancel()
+}
+
+/** The promise mailbox ping-pong with a Node timer pending meanwhile. */
+async function promisePingPongTimerPending(messages: number): Promise<void> {
+  const timer = setTimeout(() => {}, 60_000)
+  try {
+    await promiseMailboxPingPong(messages)
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 // ---- sleep(0) switches ---------------------------------------------------------------------
@@ -409,6 +422,19 @@ const rows: Row[] = [
     note:
       'the same, with the mailbox on WaitQueue.wake(1, value) and suspend(state, attempt): no ' +
       'generator per take (the shape of @curio/queue); against the same promise mailbox.',
+  },
+  {
+    name: 'ping-pong, hand-over, a timer pending',
+    n: 200_000,
+    unit: 'msg',
+    impls: {
+      curio: (n) => curio.run(handOverPingPong(n, true)),
+      promise: promisePingPongTimerPending,
+      'curio, no timer': (n) => curio.run(handOverPingPong(n)),
+    },
+    note:
+      'the hand-over ping-pong with a third task asleep (a timer pending, as any timeout keeps one); ' +
+      'promise: the same mailboxes with a Node timer pending. curio reads the clock every few short passes, not after each.',
   },
   {
     name: 'sleep(0)',
