@@ -1,8 +1,8 @@
 import { MUST_WAIT, type Operation, WaitQueue } from '@curio/kernel'
 import { QueueClosed, QueueEmpty, QueueFull } from './errors.js'
-import { instantPut } from './internal/instant-put.js'
+import { boundedGet, type GetSource } from './internal/bounded-get.js'
 import { keepMaps } from './internal/keep-maps.js'
-import { onFinish } from './internal/on-finish.js'
+import { type PutTarget, put } from './internal/put.js'
 import { Fifo, type Storage } from './internal/storage.js'
 import { checkCount } from './internal/validate.js'
 
@@ -18,7 +18,7 @@ import { checkCount } from './internal/validate.js'
  * yield* q.put('job')
  * console.log(yield* q.get()) // job
  */
-export class Queue<T> {
+export class Queue<T> implements PutTarget<T>, GetSource<T> {
   /** Most items it holds; 0 means unbounded. */
   readonly maxsize: number
   /** @internal the items; subclasses pick the order */
@@ -64,12 +64,6 @@ export class Queue<T> {
     return item
   }
 
-  /** A task getter resumes with its item: if it was handed over while waiting, its slot frees now. */
-  private readonly afterGet = (): void => {
-    if (this.tookNow) this.tookNow = false
-    else this.handedOver()
-  }
-
   private readonly isDone = (): void | typeof MUST_WAIT => (this.unfinished === 0 ? undefined : MUST_WAIT)
 
   constructor(maxsize = 0) {
@@ -108,21 +102,20 @@ export class Queue<T> {
 
   /** Add an item, waiting while the queue is full. Throws `QueueClosed` once closed. */
   put(item: T): Operation<void> {
-    // Never full: `putNowait` when the task reaches the `yield*`, one small object, no trap.
-    if (this.maxsize === 0) return instantPut(this, item)
-    return this.putBounded(item)
+    // One small object; a trap only when the queue is full (internal/put.ts).
+    return put(this, item)
   }
 
   /** Add an item now; throws `QueueFull` when full, `QueueClosed` once closed. */
   putNowait(item: T): void {
-    if (!this.offer(item)) throw new QueueFull()
+    if (!this._offer(item)) throw new QueueFull()
   }
 
   /** Take the next item, waiting while the queue is empty. Throws `QueueClosed` once closed and drained. */
   get(): Operation<T> {
     // Unbounded, no slot is held for a handed item (`handed`): one trap, no wrapper.
     if (this.maxsize === 0) return this.getters.suspend('QUEUE_GET', this.tryGet)
-    return onFinish(this.getters.suspend('QUEUE_GET', this.takeNow), this.afterGet)
+    return boundedGet(this)
   }
 
   /** Take the next item now; throws `QueueEmpty` when empty, `QueueClosed` once closed and drained. */
@@ -156,11 +149,11 @@ export class Queue<T> {
   /** @internal `UniversalQueue.putAsync`: promise putters wait in the same FIFO as tasks */
   protected _putAsync(item: T, signal: AbortSignal | undefined): Promise<void> {
     try {
-      if (this.offer(item)) return Promise.resolve()
+      if (this._offer(item)) return Promise.resolve()
     } catch (error) {
       return Promise.reject(error)
     }
-    return this.putters.waitAsync({ signal }).then(() => this.putReserved(item))
+    return this.putters.waitAsync({ signal }).then(() => this._putReserved(item))
   }
 
   /** @internal `UniversalQueue.getAsync` */
@@ -183,22 +176,37 @@ export class Queue<T> {
     return this.joiners.waitAsync({ signal })
   }
 
-  private *putBounded(item: T): Operation<void> {
-    const mine = yield* this.putters.suspend('QUEUE_PUT', () => (this.offer(item) ? false : MUST_WAIT))
-    // Woken with a reserved slot; a cancellation that arrived since is still pending.
-    if (mine) this.putReserved(item)
+  /** @internal `Put`: a putter that found the queue full waits in line; true: a slot is reserved for it */
+  _waitToPut(item: T): Operation<boolean> {
+    return this.putters.suspend('QUEUE_PUT', () => (this._offer(item) ? false : MUST_WAIT))
   }
 
-  /** Put without waiting if there is room (false when full); throws once closed. */
-  private offer(item: T): boolean {
+  /** @internal `BoundedGet`: take the next item now, or `MUST_WAIT` */
+  _tryGet(): T | typeof MUST_WAIT {
+    return this.tryGet()
+  }
+
+  /** @internal `BoundedGet`: a getter that found the queue empty waits in line */
+  _waitToGet(): Operation<T> {
+    return this.getters.suspend('QUEUE_GET', this.takeNow)
+  }
+
+  /** @internal `BoundedGet`: a getter that waited resumes with its item; if it was handed over, its slot frees now */
+  _afterWait(): void {
+    if (this.tookNow) this.tookNow = false
+    else this.handedOver()
+  }
+
+  /** @internal Put without waiting if there is room (false when full); throws once closed. */
+  _offer(item: T): boolean {
     if (this.shut) throw new QueueClosed()
     if (this.maxsize > 0 && this.held() >= this.maxsize) return false
     this.store(item)
     return true
   }
 
-  /** A woken putter puts the item its slot was reserved for. */
-  private putReserved(item: T): void {
+  /** @internal A woken putter puts the item its slot was reserved for. */
+  _putReserved(item: T): void {
     this.reserved--
     this.store(item)
     this.refill()
@@ -243,7 +251,7 @@ export class Queue<T> {
   }
 }
 
-// Exemplars (internal/keep-maps.ts): a queue, its unbounded put, and a bounded get's wrapper.
+// Exemplars (internal/keep-maps.ts): a queue, a put, and a bounded get.
 {
   const queue = new Queue<unknown>()
   keepMaps(queue, queue.put(undefined), new Queue<unknown>(1).get())
