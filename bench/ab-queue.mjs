@@ -7,6 +7,8 @@
 //   node bench/ab-queue.mjs <rev-a> [<rev-b>|WORK] [workload...]
 //   node bench/ab-queue.mjs HEAD~2                  # HEAD~2 against the work tree, every workload
 //   node bench/ab-queue.mjs main WORK pp             # one workload
+//   workloads: pp, pp1 (ping-pong through two Queue(1)), burst, burst1k (Queue(1000)),
+//   pc1 (a producer and a consumer through one Queue(1): both block in turn; ab-queue-workloads.mjs)
 //   AB_RAW=1 node bench/ab-queue.mjs ...             # also every round's figures
 //   AB_ROUNDS=31 node bench/ab-queue.mjs ...         # more rounds (default 15)
 //
@@ -142,7 +144,7 @@ async function promisePingPong(n) {
   await Promise.all([p1(), p2()])
 }
 
-const sizes = { pp: 200_000, pp1: 200_000, burst: 200_000, burst1k: 200_000 }
+const sizes = { pp: 200_000, pp1: 200_000, burst: 200_000, burst1k: 200_000, pc1: 200_000 }
 
 const queueA = await import(await queueAt(revA, 'a'))
 const queueB = await import(await queueAt(revB, 'b'))
