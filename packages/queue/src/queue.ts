@@ -51,7 +51,8 @@ export class Queue<T> implements PutTarget<T>, GetSource<T> {
   private unfinished = 0
   private shut = false
 
-  private readonly tryGet = (): T | typeof MUST_WAIT => {
+  /** @internal The next item now, or `MUST_WAIT`: an unbounded get's attempt, a bounded get's first try. */
+  readonly _tryGet = (): T | typeof MUST_WAIT => {
     if (this.items.length > 0) return this.take()
     if (this.shut && this.reserved === 0) throw new QueueClosed()
     return MUST_WAIT
@@ -59,7 +60,7 @@ export class Queue<T> implements PutTarget<T>, GetSource<T> {
 
   /** A task getter's attempt: notes that the item was taken now, not handed over later. */
   private readonly takeNow = (): T | typeof MUST_WAIT => {
-    const item = this.tryGet()
+    const item = this._tryGet()
     if (item !== MUST_WAIT) this.tookNow = true
     return item
   }
@@ -114,7 +115,7 @@ export class Queue<T> implements PutTarget<T>, GetSource<T> {
   /** Take the next item, waiting while the queue is empty. Throws `QueueClosed` once closed and drained. */
   get(): Operation<T> {
     // Unbounded, no slot is held for a handed item (`handed`): one trap, no wrapper.
-    if (this.maxsize === 0) return this.getters.suspend('QUEUE_GET', this.tryGet)
+    if (this.maxsize === 0) return this.getters.suspend('QUEUE_GET', this._tryGet)
     return boundedGet(this)
   }
 
@@ -159,7 +160,7 @@ export class Queue<T> implements PutTarget<T>, GetSource<T> {
   /** @internal `UniversalQueue.getAsync` */
   protected _getAsync(signal: AbortSignal | undefined): Promise<T> {
     try {
-      const item = this.tryGet()
+      const item = this._tryGet()
       if (item !== MUST_WAIT) return Promise.resolve(item)
     } catch (error) {
       return Promise.reject(error)
@@ -179,11 +180,6 @@ export class Queue<T> implements PutTarget<T>, GetSource<T> {
   /** @internal `Put`: a putter that found the queue full waits in line; true: a slot is reserved for it */
   _waitToPut(item: T): Operation<boolean> {
     return this.putters.suspend('QUEUE_PUT', () => (this._offer(item) ? false : MUST_WAIT))
-  }
-
-  /** @internal `BoundedGet`: take the next item now, or `MUST_WAIT` */
-  _tryGet(): T | typeof MUST_WAIT {
-    return this.tryGet()
   }
 
   /** @internal `BoundedGet`: a getter that found the queue empty waits in line */

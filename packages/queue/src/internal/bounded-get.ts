@@ -3,7 +3,7 @@ import { MUST_WAIT, type Operation } from '@curio/kernel'
 /** What a `BoundedGet` needs of its queue (`Queue`'s internal methods of the same names). */
 export interface GetSource<T> {
   /** The next item now, or `MUST_WAIT`; throws `QueueClosed` once closed and drained. */
-  _tryGet(): T | typeof MUST_WAIT
+  readonly _tryGet: () => T | typeof MUST_WAIT
   /** The wait-queue trap of a getter that waits for an item. */
   _waitToGet(): Operation<T>
   /** A getter that waited resumes with its item: if it was handed over, its slot frees now. */
