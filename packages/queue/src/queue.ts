@@ -25,8 +25,8 @@ export class Queue<T> implements PutTarget<T>, GetSource<T> {
   protected items: Storage<T> = new Fifo<T>()
   /** Blocked getters, handed an item when one arrives. */
   private readonly getters: WaitQueue<T>
-  /** Blocked putters, woken with `true` when a slot is theirs. */
-  private readonly putters: WaitQueue<boolean>
+  /** Blocked putters, woken with `true` when a slot is reserved for them. */
+  private readonly putters: WaitQueue<true>
   private readonly joiners: WaitQueue
   /**
    * Slots given to woken putters whose item is not in yet (they add it when they run).
@@ -65,6 +65,18 @@ export class Queue<T> implements PutTarget<T>, GetSource<T> {
     return item
   }
 
+  /**
+   * A waiting putter's attempt: reserves a free slot for it (`true`, as a wake hands it), which
+   * it fills when it resumes, right after. Bound once, so a put that waits needs no closure over
+   * its item.
+   */
+  private readonly reserveNow = (): true | typeof MUST_WAIT => {
+    if (this.shut) throw new QueueClosed()
+    if (this.held() >= this.maxsize) return MUST_WAIT
+    this.reserved++
+    return true
+  }
+
   private readonly isDone = (): void | typeof MUST_WAIT => (this.unfinished === 0 ? undefined : MUST_WAIT)
 
   constructor(maxsize = 0) {
@@ -72,7 +84,7 @@ export class Queue<T> implements PutTarget<T>, GetSource<T> {
     this.maxsize = maxsize
     const options = { external: this.externalWaits }
     this.getters = new WaitQueue<T>(options)
-    this.putters = new WaitQueue<boolean>(options)
+    this.putters = new WaitQueue<true>(options)
     this.joiners = new WaitQueue(options)
   }
 
@@ -177,9 +189,9 @@ export class Queue<T> implements PutTarget<T>, GetSource<T> {
     return this.joiners.waitAsync({ signal })
   }
 
-  /** @internal `Put`: a putter that found the queue full waits in line; true: a slot is reserved for it */
-  _waitToPut(item: T): Operation<boolean> {
-    return this.putters.suspend('QUEUE_PUT', () => (this._offer(item) ? false : MUST_WAIT))
+  /** @internal `Put`: a putter that found the queue full waits in line until a slot is reserved for it */
+  _waitToPut(): Operation<true> {
+    return this.putters.suspend('QUEUE_PUT', this.reserveNow)
   }
 
   /** @internal `BoundedGet`: a getter that found the queue empty waits in line */

@@ -4,9 +4,9 @@ import type { Operation } from '@curio/kernel'
 export interface PutTarget<T> {
   /** Put now if there is room (false when full); throws `QueueClosed` once closed. */
   _offer(item: T): boolean
-  /** The wait-queue trap of a putter that waits for a slot; finishes with true when one is reserved for it. */
-  _waitToPut(item: T): Operation<boolean>
-  /** A woken putter puts the item its slot was reserved for. */
+  /** The wait-queue trap of a putter that waits for a slot; it finishes once one is reserved for it. */
+  _waitToPut(): Operation<true>
+  /** A putter puts the item its slot was reserved for. */
   _putReserved(item: T): void
 }
 
@@ -22,9 +22,11 @@ export interface PutTarget<T> {
  * floor, reads 0.56x), 100 puts then 100 gets 1.4x; the GC's share of a ping-pong profile fell
  * by a third. A bounded put was a `function*` around a wait-queue trap and a closure over the
  * item, three objects and a generator frame even when there was room; now it is this object,
- * which makes the trap (and the closure its attempt needs) only when the queue is full, and
+ * which makes the trap only when the queue is full, and
  * delegates to it as `yield*` would, handing the trap itself up to the kernel (the kernel reads
- * a fresh result object as a trap forwarded by hand, and tries again). A full put is a
+ * a fresh result object as a trap forwarded by hand, and tries again). The trap's attempt is
+ * bound once per queue and only reserves a slot, as a wake does; the put fills it when it
+ * resumes, in the same step, so it needs no closure over its item either. A full put is a
  * cancellation point as before: the trap takes care of that, and of a slot handed to a putter
  * that is then cancelled before it runs (the kernel resumes it with the slot; it puts).
  * It keeps the rules of any operation: it runs once
@@ -42,7 +44,7 @@ class Put<T> {
   declare private queue: PutTarget<T>
   declare private item: T | undefined
   /** The wait-queue trap while the put waits for a slot. */
-  declare private wait: Operation<boolean> | undefined
+  declare private wait: Operation<true> | undefined
 
   constructor(queue: PutTarget<T>, item: T) {
     this.value = undefined
@@ -59,11 +61,13 @@ class Put<T> {
   next(sent?: unknown): IteratorResult<unknown, undefined> {
     const wait = this.wait
     if (wait !== undefined) {
-      // Resumed from the trap: with true when a slot was reserved for it, false when the trap's
-      // own attempt (run by the kernel) found room and put the item.
+      // Resumed from the trap, which finishes only once a slot is reserved for this put: woken
+      // with one, or its attempt found one when the kernel ran it.
       this.wait = undefined
-      if (wait.next(sent).value === true) this.queue._putReserved(this.item as T)
+      wait.next(sent)
+      const item = this.item as T
       this.item = undefined
+      this.queue._putReserved(item)
       return this
     }
     if (this.done) {
@@ -75,9 +79,13 @@ class Put<T> {
     const item = this.item as T
     this.item = undefined
     if (this.queue._offer(item)) return this
-    const trap = this.queue._waitToPut(item)
+    const trap = this.queue._waitToPut()
     const step = trap.next()
-    if (step.done === true) return this // its attempt found room after all, and put the item
+    if (step.done === true) {
+      // Its attempt found a slot after all, and reserved it.
+      this.queue._putReserved(item)
+      return this
+    }
     this.item = item
     this.wait = trap
     return step
@@ -97,7 +105,7 @@ class Put<T> {
     this.done = true
     this.item = undefined
     this.wait = undefined
-    if (wait !== undefined) wait.return(false)
+    if (wait !== undefined) wait.return(true)
     this.value = value
     return this
   }
