@@ -18,7 +18,9 @@ export interface GetSource<T> {
  * Discussion: the operation is its own iterator and iterator result, like `Put` (put.ts): a get
  * that finds an item costs this one object and no trap; one that waits makes the trap then and
  * delegates to it as `yield*` would, handing the trap itself up to the kernel. It replaces a
- * wrapper around a trap made on every call. Taking at once is no cancellation point, as the
+ * wrapper around a trap made on every call (put.ts has the figures, measured with the put). The
+ * trap keeps its attempt (`Queue.takeNow`): a trap forwarded by hand is tried again when the
+ * kernel runs it, and an item may have come by then. Taking at once is no cancellation point, as the
  * trap's own attempt was not; waiting is, and a getter cancelled or timed out while waiting has
  * left the line (the trap's teardown) and takes nothing. It runs once (again is a `TypeError`),
  * and yielded without the star it reaches the kernel unstepped, which reports it.
