@@ -29,7 +29,8 @@ export class Queue<T> implements PutTarget<T>, GetSource<T> {
   private readonly putters: WaitQueue<true>
   private readonly joiners: WaitQueue
   /**
-   * Slots given to woken putters whose item is not in yet (they add it when they run).
+   * Slots given to putters whose item is not in yet: woken putters, which add it when they run,
+   * and a waiting put whose trap's attempt found a slot (`reserveNow`), which adds it at once.
    *
    * Discussion: the kernel's WaitQueue hands a value to the waiter it wakes but cannot hand
    * the waiter's item back, so a freed slot is reserved for the oldest putter instead: the
