@@ -32,6 +32,16 @@ function* bursts(make, n) {
   }
 }
 
+/** One task puts `n` items, another gets them: through a `Queue(1)` both block in turn. */
+function* producerConsumer(make, n) {
+  const q = make()
+  const consumer = yield* curio.spawn(function* () {
+    for (let i = 0; i < n; i++) yield* q.get()
+  })
+  for (let i = 0; i < n; i++) yield* q.put(i)
+  yield* consumer.join()
+}
+
 /** The workloads on `queue`'s Queue. */
 export function workloads(queue) {
   const { Queue } = queue
@@ -40,5 +50,6 @@ export function workloads(queue) {
     pp1: (n) => curio.run(pingPong(() => new Queue(1), n)),
     burst: (n) => curio.run(bursts(() => new Queue(), n)),
     burst1k: (n) => curio.run(bursts(() => new Queue(1000), n)),
+    pc1: (n) => curio.run(producerConsumer(() => new Queue(1), n)),
   }
 }

@@ -7,9 +7,13 @@
 //   node bench/ab-queue.mjs <rev-a> [<rev-b>|WORK] [workload...]
 //   node bench/ab-queue.mjs HEAD~2                  # HEAD~2 against the work tree, every workload
 //   node bench/ab-queue.mjs main WORK pp             # one workload
+//   workloads: pp, pp1 (ping-pong through two Queue(1)), burst, burst1k (Queue(1000)),
+//   pc1 (a producer and a consumer through one Queue(1): both block in turn; ab-queue-workloads.mjs)
 //   AB_RAW=1 node bench/ab-queue.mjs ...             # also every round's figures
+//   AB_ROUNDS=31 node bench/ab-queue.mjs ...         # more rounds (default 15)
 //
-// Timed by the process's CPU time, medians of 15 rounds, like ab-kernel.mjs (which says why).
+// Timed by the process's CPU time, medians of alternated rounds, like ab-kernel.mjs (which says
+// why).
 // Columns: CPU ns per message, (x) = speed against the promise mailbox (the sync-queue row's
 // ratio), B/A = B's speed over A's (> 1: B is faster). Build the kernel first.
 import { execFileSync } from 'node:child_process'
@@ -140,7 +144,7 @@ async function promisePingPong(n) {
   await Promise.all([p1(), p2()])
 }
 
-const sizes = { pp: 200_000, pp1: 200_000, burst: 200_000, burst1k: 200_000 }
+const sizes = { pp: 200_000, pp1: 200_000, burst: 200_000, burst1k: 200_000, pc1: 200_000 }
 
 const queueA = await import(await queueAt(revA, 'a'))
 const queueB = await import(await queueAt(revB, 'b'))
@@ -174,8 +178,14 @@ for (const name of picked.length > 0 ? picked : Object.keys(sizes)) {
   ]
   for (const fn of fns) await fn(n / 10)
   const times = fns.map(() => [])
-  for (let round = 0; round < 15; round++) {
-    for (let i = 0; i < fns.length; i++) times[i].push(await cpu(fns[i], n))
+  // Odd rounds run in the reverse order, as in ab-kernel.mjs: whoever runs right after another
+  // inherits its garbage, and a fixed order would charge that to the same side every time.
+  const rounds = Number(process.env.AB_ROUNDS ?? 15)
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < fns.length; k++) {
+      const i = round % 2 === 0 ? k : fns.length - 1 - k
+      times[i].push(await cpu(fns[i], n))
+    }
   }
   if (process.env.AB_RAW) console.log(times.map((t) => t.map((x) => x.toFixed(0)).join(' ')).join('\n'))
   const vsPromise = (i) => median(times[i].map((t, r) => times[3][r] / t)).toFixed(2)

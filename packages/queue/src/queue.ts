@@ -1,8 +1,8 @@
 import { MUST_WAIT, type Operation, WaitQueue } from '@curio/kernel'
 import { QueueClosed, QueueEmpty, QueueFull } from './errors.js'
-import { instantPut } from './internal/instant-put.js'
+import { boundedGet, type GetSource } from './internal/bounded-get.js'
 import { keepMaps } from './internal/keep-maps.js'
-import { onFinish } from './internal/on-finish.js'
+import { type PutTarget, put } from './internal/put.js'
 import { Fifo, type Storage } from './internal/storage.js'
 import { checkCount } from './internal/validate.js'
 
@@ -18,18 +18,19 @@ import { checkCount } from './internal/validate.js'
  * yield* q.put('job')
  * console.log(yield* q.get()) // job
  */
-export class Queue<T> {
+export class Queue<T> implements PutTarget<T>, GetSource<T> {
   /** Most items it holds; 0 means unbounded. */
   readonly maxsize: number
   /** @internal the items; subclasses pick the order */
   protected items: Storage<T> = new Fifo<T>()
   /** Blocked getters, handed an item when one arrives. */
   private readonly getters: WaitQueue<T>
-  /** Blocked putters, woken with `true` when a slot is theirs. */
-  private readonly putters: WaitQueue<boolean>
+  /** Blocked putters, woken with `true` when a slot is reserved for them. */
+  private readonly putters: WaitQueue<true>
   private readonly joiners: WaitQueue
   /**
-   * Slots given to woken putters whose item is not in yet (they add it when they run).
+   * Slots given to putters whose item is not in yet: woken putters, which add it when they run,
+   * and a waiting put whose trap's attempt found a slot (`reserveNow`), which adds it at once.
    *
    * Discussion: the kernel's WaitQueue hands a value to the waiter it wakes but cannot hand
    * the waiter's item back, so a freed slot is reserved for the oldest putter instead: the
@@ -51,7 +52,8 @@ export class Queue<T> {
   private unfinished = 0
   private shut = false
 
-  private readonly tryGet = (): T | typeof MUST_WAIT => {
+  /** @internal The next item now, or `MUST_WAIT`: an unbounded get's attempt, a bounded get's first try. */
+  readonly _tryGet = (): T | typeof MUST_WAIT => {
     if (this.items.length > 0) return this.take()
     if (this.shut && this.reserved === 0) throw new QueueClosed()
     return MUST_WAIT
@@ -59,15 +61,21 @@ export class Queue<T> {
 
   /** A task getter's attempt: notes that the item was taken now, not handed over later. */
   private readonly takeNow = (): T | typeof MUST_WAIT => {
-    const item = this.tryGet()
+    const item = this._tryGet()
     if (item !== MUST_WAIT) this.tookNow = true
     return item
   }
 
-  /** A task getter resumes with its item: if it was handed over while waiting, its slot frees now. */
-  private readonly afterGet = (): void => {
-    if (this.tookNow) this.tookNow = false
-    else this.handedOver()
+  /**
+   * A waiting putter's attempt: reserves a free slot for it (`true`, as a wake hands it), which
+   * it fills when it resumes, right after. Bound once, so a put that waits needs no closure over
+   * its item.
+   */
+  private readonly reserveNow = (): true | typeof MUST_WAIT => {
+    if (this.shut) throw new QueueClosed()
+    if (this.held() >= this.maxsize) return MUST_WAIT
+    this.reserved++
+    return true
   }
 
   private readonly isDone = (): void | typeof MUST_WAIT => (this.unfinished === 0 ? undefined : MUST_WAIT)
@@ -77,7 +85,7 @@ export class Queue<T> {
     this.maxsize = maxsize
     const options = { external: this.externalWaits }
     this.getters = new WaitQueue<T>(options)
-    this.putters = new WaitQueue<boolean>(options)
+    this.putters = new WaitQueue<true>(options)
     this.joiners = new WaitQueue(options)
   }
 
@@ -108,21 +116,20 @@ export class Queue<T> {
 
   /** Add an item, waiting while the queue is full. Throws `QueueClosed` once closed. */
   put(item: T): Operation<void> {
-    // Never full: `putNowait` when the task reaches the `yield*`, one small object, no trap.
-    if (this.maxsize === 0) return instantPut(this, item)
-    return this.putBounded(item)
+    // One small object; a trap only when the queue is full (internal/put.ts).
+    return put(this, item)
   }
 
   /** Add an item now; throws `QueueFull` when full, `QueueClosed` once closed. */
   putNowait(item: T): void {
-    if (!this.offer(item)) throw new QueueFull()
+    if (!this._offer(item)) throw new QueueFull()
   }
 
   /** Take the next item, waiting while the queue is empty. Throws `QueueClosed` once closed and drained. */
   get(): Operation<T> {
     // Unbounded, no slot is held for a handed item (`handed`): one trap, no wrapper.
-    if (this.maxsize === 0) return this.getters.suspend('QUEUE_GET', this.tryGet)
-    return onFinish(this.getters.suspend('QUEUE_GET', this.takeNow), this.afterGet)
+    if (this.maxsize === 0) return this.getters.suspend('QUEUE_GET', this._tryGet)
+    return boundedGet(this)
   }
 
   /** Take the next item now; throws `QueueEmpty` when empty, `QueueClosed` once closed and drained. */
@@ -156,17 +163,17 @@ export class Queue<T> {
   /** @internal `UniversalQueue.putAsync`: promise putters wait in the same FIFO as tasks */
   protected _putAsync(item: T, signal: AbortSignal | undefined): Promise<void> {
     try {
-      if (this.offer(item)) return Promise.resolve()
+      if (this._offer(item)) return Promise.resolve()
     } catch (error) {
       return Promise.reject(error)
     }
-    return this.putters.waitAsync({ signal }).then(() => this.putReserved(item))
+    return this.putters.waitAsync({ signal }).then(() => this._putReserved(item))
   }
 
   /** @internal `UniversalQueue.getAsync` */
   protected _getAsync(signal: AbortSignal | undefined): Promise<T> {
     try {
-      const item = this.tryGet()
+      const item = this._tryGet()
       if (item !== MUST_WAIT) return Promise.resolve(item)
     } catch (error) {
       return Promise.reject(error)
@@ -183,22 +190,32 @@ export class Queue<T> {
     return this.joiners.waitAsync({ signal })
   }
 
-  private *putBounded(item: T): Operation<void> {
-    const mine = yield* this.putters.suspend('QUEUE_PUT', () => (this.offer(item) ? false : MUST_WAIT))
-    // Woken with a reserved slot; a cancellation that arrived since is still pending.
-    if (mine) this.putReserved(item)
+  /** @internal `Put`: a putter that found the queue full waits in line until a slot is reserved for it */
+  _waitToPut(): Operation<true> {
+    return this.putters.suspend('QUEUE_PUT', this.reserveNow)
   }
 
-  /** Put without waiting if there is room (false when full); throws once closed. */
-  private offer(item: T): boolean {
+  /** @internal `BoundedGet`: a getter that found the queue empty waits in line */
+  _waitToGet(): Operation<T> {
+    return this.getters.suspend('QUEUE_GET', this.takeNow)
+  }
+
+  /** @internal `BoundedGet`: a getter that waited resumes with its item; if it was handed over, its slot frees now */
+  _afterWait(): void {
+    if (this.tookNow) this.tookNow = false
+    else this.handedOver()
+  }
+
+  /** @internal Put without waiting if there is room (false when full); throws once closed. */
+  _offer(item: T): boolean {
     if (this.shut) throw new QueueClosed()
     if (this.maxsize > 0 && this.held() >= this.maxsize) return false
     this.store(item)
     return true
   }
 
-  /** A woken putter puts the item its slot was reserved for. */
-  private putReserved(item: T): void {
+  /** @internal A woken putter puts the item its slot was reserved for. */
+  _putReserved(item: T): void {
     this.reserved--
     this.store(item)
     this.refill()
@@ -243,7 +260,7 @@ export class Queue<T> {
   }
 }
 
-// Exemplars (internal/keep-maps.ts): a queue, its unbounded put, and a bounded get's wrapper.
+// Exemplars (internal/keep-maps.ts): a queue, a put, and a bounded get.
 {
   const queue = new Queue<unknown>()
   keepMaps(queue, queue.put(undefined), new Queue<unknown>(1).get())
