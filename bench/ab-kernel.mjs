@@ -12,14 +12,11 @@
 // load. Here both kernels run side by side, round after round, timed by the process's CPU time
 // (time spent waiting for the other core does not count), and each figure is a median. The
 // last column is B's speed over A's (> 1: B is faster).
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { build } from 'tsup'
+import { join } from 'node:path'
+import { alternatedRounds, bundleAt, median, promisePingPong, speedVs } from './ab-common.mjs'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const [revA, revB = 'WORK', ...picked] = process.argv.slice(2)
 if (revA === undefined) {
   console.error('usage: node bench/ab-kernel.mjs <rev-a> [<rev-b>|WORK] [workload...]')
@@ -29,69 +26,7 @@ if (revA === undefined) {
 const work = mkdtempSync(join(tmpdir(), 'curio-ab-'))
 process.on('exit', () => rmSync(work, { recursive: true, force: true }))
 
-/** Bundle the kernel's sources at `rev` (or the work tree) into one ES module; returns its URL. */
-async function kernelAt(rev, label) {
-  let src = join(root, 'packages', 'kernel', 'src')
-  if (rev !== 'WORK') {
-    const dir = join(work, label)
-    mkdirSync(dir, { recursive: true })
-    const tar = execFileSync('git', ['-C', root, 'archive', rev, 'packages/kernel/src'])
-    execFileSync('tar', ['-x', '-C', dir], { input: tar })
-    src = join(dir, 'packages', 'kernel', 'src')
-  }
-  const outDir = join(work, `${label}-dist`)
-  await build({
-    entry: { index: join(src, 'index.ts') },
-    format: ['esm'],
-    outDir,
-    target: 'node20',
-    silent: true,
-    dts: false,
-    sourcemap: false,
-    tsconfig: join(root, 'packages', 'kernel', 'tsconfig.json'),
-  })
-  return pathToFileURL(join(outDir, 'index.js')).href
-}
-
-class PromiseMailbox {
-  value = undefined
-  full = false
-  taker = undefined
-  put(v) {
-    const t = this.taker
-    if (t !== undefined) {
-      this.taker = undefined
-      t(v)
-    } else {
-      this.value = v
-      this.full = true
-    }
-  }
-  take() {
-    if (this.full) {
-      this.full = false
-      return Promise.resolve(this.value)
-    }
-    return new Promise((resolve) => {
-      this.taker = resolve
-    })
-  }
-}
-
-async function promisePingPong(n) {
-  const a = new PromiseMailbox()
-  const b = new PromiseMailbox()
-  const pinger = async () => {
-    for (let i = 0; i < n / 2; i++) {
-      a.put(i)
-      await b.take()
-    }
-  }
-  const ponger = async () => {
-    for (let i = 0; i < n / 2; i++) b.put(await a.take())
-  }
-  await Promise.all([pinger(), ponger()])
-}
+const kernelAt = (rev, label) => bundleAt({ pkg: 'kernel', rev, label, work })
 
 async function promiseChild(i) {
   return i
@@ -125,16 +60,6 @@ const sizes = { gen: 200_000, hand: 200_000, sj100k: 100_000, sj10k: 100_000, sl
 
 const a = (await import('./ab-kernel-workloads.mjs?a')).workloads(await import(await kernelAt(revA, 'a')))
 const b = (await import('./ab-kernel-workloads.mjs?b')).workloads(await import(await kernelAt(revB, 'b')))
-const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1]
-
-/** Nanoseconds of this process's CPU time per item. */
-async function cpu(fn, n) {
-  const start = process.cpuUsage()
-  await fn(n)
-  const used = process.cpuUsage(start)
-  return ((used.user + used.system) * 1000) / n
-}
-
 console.log(
   `A = ${revA}, B = ${revB}; CPU ns per item, medians of alternated rounds; (x) = speed vs promises`,
 )
@@ -142,21 +67,9 @@ for (const name of picked.length > 0 ? picked : Object.keys(sizes)) {
   if (!(name in sizes))
     throw new Error(`unknown workload ${name}; workloads: ${Object.keys(sizes).join(', ')}`)
   const n = sizes[name]
-  const fns = [a[name], b[name], baselines[name]]
-  for (const fn of fns) await fn(n / 10)
-  const times = [[], [], []]
-  // Odd rounds run in the reverse order: whoever runs right after another kernel inherits its
-  // garbage, and a fixed order would charge that to the same side every time.
-  const rounds = Number(process.env.AB_ROUNDS ?? 15)
-  for (let round = 0; round < rounds; round++) {
-    for (let k = 0; k < 3; k++) {
-      const i = round % 2 === 0 ? k : 2 - k
-      times[i].push(await cpu(fns[i], n))
-    }
-  }
-  if (process.env.AB_RAW) console.log(times.map((t) => t.map((x) => x.toFixed(0)).join(' ')).join('\n'))
-  const vsPromise = (i) => median(times[i].map((t, r) => times[2][r] / t)).toFixed(2)
-  const bOverA = median(times[0].map((t, r) => t / times[1][r])).toFixed(2)
+  const times = await alternatedRounds([a[name], b[name], baselines[name]], n)
+  const vsPromise = (i) => speedVs(times, i, 2)
+  const bOverA = speedVs(times, 1, 0)
   console.log(
     `${name.padEnd(7)} A ${median(times[0]).toFixed(0)} ns (${vsPromise(0)}x)  B ${median(times[1]).toFixed(0)} ns (${vsPromise(1)}x)  promise ${median(times[2]).toFixed(0)} ns  B/A ${bOverA}`,
   )
