@@ -136,9 +136,9 @@ interface WriteFailure {
  * whose writes all go straight out never needs one for writers); the received chunks are one
  * field (`head`) plus an array made only when a second chunk arrives before the first is taken;
  * the Node event listeners are shared by every connection (above), and the write callback is
- * made at the first write. Measured on the echo row with 10,000 connections open: the
- * connection with its listeners went from about 660 bytes (an object of 24 fields, seven
- * closures and their context, two wait queues, a chunk array) to about 200.
+ * made at the first write. Measured on the echo row with 10,000 connections open: 725 bytes
+ * less per connection (it was an object of 24 fields, seven closures and two contexts, two wait
+ * queues, a chunk array with room for 16).
  */
 export class Connection<S extends Duplex = NetSocket> {
   readonly sock: S
@@ -256,7 +256,8 @@ export class Connection<S extends Duplex = NetSocket> {
   }
 
   private writeCallback(): (error?: Error | null) => void {
-    if (this.onWritten === undefined) this.onWritten = (error) => this.wrote(error)
+    // Bound rather than an arrow: 48 bytes, where an arrow is 56 and its context 40 more.
+    if (this.onWritten === undefined) this.onWritten = this.wrote.bind(this)
     return this.onWritten
   }
 
