@@ -67,9 +67,9 @@ export function* runServer(
   try {
     if (options.ssl !== undefined) sock._secure(options.ssl)
     for (;;) {
-      const [client, addr] = yield* sock.accept()
+      const [client] = yield* sock.accept()
       // Not a `function*` made here: see `ServedConnection` for what that cost per connection.
-      const served = new ServedConnection(server, client, addr)
+      const served = new ServedConnection(server, client)
       served.task = yield* spawn(served as unknown as Operation<void>, { name })
       server.live.add(served)
     }
