@@ -1,8 +1,9 @@
 import { isIP } from 'node:net'
 import type { TlsOptions } from 'node:tls'
-import { CancelledError, disableCancellation, type Operation, spawn, type Task } from '@curio/kernel'
+import { disableCancellation, type Operation, spawn } from '@curio/kernel'
 import type { Address } from './address.js'
 import { AF_INET, AF_INET6, AF_UNIX, SO_REUSEADDR, SOCK_STREAM, SOL_SOCKET } from './constants.js'
+import { ServedConnection, type Server } from './internal/served-connection.js'
 import { Socket } from './socket.js'
 
 /** Runs once per connection, as its own task; the connection is closed when it ends. */
@@ -61,33 +62,22 @@ export function* runServer(
   handler: ConnectionHandler,
   options: ServerOptions = {},
 ): Operation<never> {
-  const onError = options.onError ?? reportHandlerCrash
-  const live = new Set<Task<void>>()
+  const server: Server = { handler, onError: options.onError ?? reportHandlerCrash, live: new Set() }
+  const name = handler.name || 'connection'
   try {
     if (options.ssl !== undefined) sock._secure(options.ssl)
     for (;;) {
-      const [client, addr] = yield* sock.accept()
-      const task: Task<void> = yield* spawn(
-        function* connection(): Operation<void> {
-          try {
-            yield* handler(client, addr)
-          } catch (error) {
-            if (error instanceof CancelledError) throw error
-            onError(error, addr)
-          } finally {
-            client.close()
-            live.delete(task)
-          }
-        },
-        { name: handler.name || 'connection' },
-      )
-      live.add(task)
+      const [client] = yield* sock.accept()
+      // Not a `function*` made here: see `ServedConnection` for what that cost per connection.
+      const served = new ServedConnection(server, client)
+      served.task = yield* spawn(served as unknown as Operation<void>, { name })
+      server.live.add(served)
     }
   } finally {
     sock.close()
     // Shielded, so a second cancellation cannot leave handlers behind.
     yield* disableCancellation(function* () {
-      const tasks = [...live]
+      const tasks = [...server.live].map((served) => served.task!)
       for (const task of tasks) yield* task.cancel({ blocking: false })
       for (const task of tasks) yield* task.wait()
     })

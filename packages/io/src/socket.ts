@@ -46,6 +46,10 @@ export class Socket implements Disposable {
   _conn: Connection | undefined = undefined
   private listener: Listener | undefined = undefined
   private bound: InetAddress | string | undefined = undefined
+  /**
+   * The peer's address, for a socket that connected itself; an accepted socket reads it from its
+   * connection when asked (Node keeps it once read), so it holds no copy of its own.
+   */
   private peer: Address | undefined = undefined
   private closed = false
   private noDelay = true
@@ -71,11 +75,10 @@ export class Socket implements Disposable {
     this.type = type
   }
 
-  /** @internal a socket for a connection already made (accepted, or by `openConnection`) */
-  static _connected(conn: Connection, family: number, peer: Address): Socket {
+  /** @internal a socket for an accepted connection */
+  static _connected(conn: Connection, family: number): Socket {
     const sock = new Socket(family, SOCK_STREAM)
     sock._conn = conn
-    sock.peer = peer
     return sock
   }
 
@@ -114,8 +117,9 @@ export class Socket implements Disposable {
       throw this.closed ? closedError('accept') : systemError('EINVAL', 'accept', 'socket is not listening')
     }
     const conn = yield* listener.accept()
+    // Read now, while the connection is surely open: Node keeps it for `getpeername` later.
     const peer = peerAddress(conn.sock, this.family)
-    return [Socket._connected(conn, this.family, peer), peer]
+    return [Socket._connected(conn, this.family), peer]
   }
 
   /** Connect to `addr` (`[host, port]`, host names resolved, or a Unix path). */
@@ -329,8 +333,16 @@ export class Socket implements Disposable {
   /** The peer's address; ENOTCONN when not connected. */
   getpeername(): Address {
     if (this.closed) throw closedError('getpeername')
-    if (this.peer === undefined) throw systemError('ENOTCONN', 'getpeername', 'socket is not connected')
-    return this.peer
+    const peer = this._peer()
+    if (peer === undefined) throw systemError('ENOTCONN', 'getpeername', 'socket is not connected')
+    return peer
+  }
+
+  /** @internal the peer's address (even once closed), or undefined when not connected */
+  _peer(): Address | undefined {
+    if (this.peer !== undefined) return this.peer
+    const conn = this._conn
+    return conn?.connected ? peerAddress(conn.sock, this.family) : undefined
   }
 
   toString(): string {
