@@ -31,10 +31,12 @@
  * Promise code a task starts inherits the task's context because the task's step runs
  * inside `runInAsyncScope`: promises, timers and sockets created there capture it.
  *
- * What it costs (bench/src/kernel.bench.ts, built dist, Node 20, a busy machine, so ratios of
- * alternated rounds): in one process, the kernel with contexts against the same kernel
- * without, on CPU time: a WaitQueue hand-over ping-pong 0.81x, spawn+join of 10k 0.73x,
- * sleep(0) among 10k tasks 0.82x (every switch between two tasks enters the other's context).
+ * What it costs (bench/ab-kernel.mjs, built kernel, Node 20, CPU time, medians of alternated
+ * rounds), the kernel with contexts against the same kernel without: a generator mailbox
+ * ping-pong 0.95x, a hand-over ping-pong 0.97x, sleep(0) among 10k tasks 0.91x, spawn+join of
+ * 10k 0.91x. Every switch between two tasks enters the other's context; it cost 0.73-0.83x
+ * while a helper frame stood between `runInAsyncScope` and the step (see the kernel's
+ * `stepInContext`).
  */
 /**
  * Make the async-id fields of every object shaped like `probe` (a throwaway task) plain
