@@ -17,7 +17,14 @@ const fib = workerFunction<(n: number) => number>(tasksUrl, 'fib')
 // Created on first use, so selecting another area starts no workers.
 const lazy = <T>(make: () => T) => {
   let value: T | undefined
-  return () => (value ??= make())
+  const get = () => (value ??= make())
+  /** Forget the value, returning it (if one was made) for the caller to close. */
+  get.reset = () => {
+    const old = value
+    value = undefined
+    return old
+  }
+  return get
 }
 const curioThreads = lazy(() => new WorkerPool({ kind: 'thread', size: cores }))
 const curioProcesses = lazy(() => new WorkerPool({ kind: 'process', size: cores, execArgv: [] }))
@@ -26,6 +33,15 @@ const piscina = lazy(
 )
 const plainThreads = lazy(() => new PlainPool('thread', cores))
 const plainProcesses = lazy(() => new PlainPool('process', cores))
+
+// The baseline pools end with each row that used them (a row run alone leaves nothing behind);
+// the next row that needs one makes it again in its warm-up run, which is not timed.
+const closePlainThreads = async () => {
+  await plainThreads.reset()?.close()
+}
+const closePlainProcesses = async () => {
+  await plainProcesses.reset()?.close()
+}
 
 /** `n` calls of `fn(arg)` on a curio pool, `parallel` in flight at a time. */
 function curioCalls(pool: () => WorkerPool, fnName: 'inc' | 'fib', arg: number, parallel: number) {
@@ -72,6 +88,7 @@ const rows: Row[] = [
       worker_threads: (n) => plainThreads().run('inc', 1, n, 1),
     },
     targets: [{ vs: 'piscina', min: 0.83 }],
+    teardown: closePlainThreads,
   },
   {
     name: 'thread calls, all at once',
@@ -83,6 +100,7 @@ const rows: Row[] = [
       worker_threads: (n) => plainThreads().run('inc', 1, n),
     },
     targets: [{ vs: 'piscina', min: 0.83 }],
+    teardown: closePlainThreads,
   },
   {
     name: 'process call, one at a time',
@@ -92,6 +110,7 @@ const rows: Row[] = [
       curio: curioCalls(curioProcesses, 'inc', 1, 1),
       child_process: (n) => plainProcesses().run('inc', 1, n, 1),
     },
+    teardown: closePlainProcesses,
   },
   {
     name: 'fib(30) batch on threads',
@@ -110,6 +129,7 @@ const rows: Row[] = [
     get note() {
       return `${cores} cores; 1-minute load average ${load()} when the table was printed (the machine is shared)`
     },
+    teardown: closePlainThreads,
   },
   {
     name: 'fib(30) batch on processes',
@@ -121,6 +141,7 @@ const rows: Row[] = [
       'main thread': serialFib,
     },
     targets: [{ vs: 'main thread', min: 0.9 * cores }],
+    teardown: closePlainProcesses,
   },
 ]
 

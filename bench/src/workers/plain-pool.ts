@@ -1,7 +1,9 @@
 /**
  * The baselines' pool: `size` workers (threads or forked processes), each fed the next item
  * as soon as it answers. No queueing objects, no error handling, no cancellation: the floor
- * any pool's overhead is measured against.
+ * any pool's overhead is measured against. Its workers keep the process alive (a run waits on
+ * them, and unref'd ones let Node exit in the middle of a row) until `close()`, which each row
+ * that used the pool calls as its teardown.
  */
 import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -9,14 +11,19 @@ import { Worker } from 'node:worker_threads'
 
 interface Endpoint {
   post(message: unknown): void
+  /** End the worker (terminate the thread, kill the process); resolves once it has gone. */
+  close(): Promise<void>
   /** Called with each answer; replaced per run. */
   answered: () => void
 }
 
 function thread(): Endpoint {
   const w = new Worker(new URL('./plain-thread.mjs', import.meta.url))
-  w.unref()
-  const e: Endpoint = { post: (m) => w.postMessage(m), answered: () => {} }
+  const e: Endpoint = {
+    post: (m) => w.postMessage(m),
+    close: async () => void (await w.terminate()),
+    answered: () => {},
+  }
   w.on('message', () => e.answered())
   return e
 }
@@ -26,9 +33,17 @@ function child(): Endpoint {
     serialization: 'advanced',
     execArgv: [],
   })
-  c.unref()
-  ;(c.channel as unknown as { unref(): void } | undefined)?.unref()
-  const e: Endpoint = { post: (m) => c.send(m as object), answered: () => {} }
+  const e: Endpoint = {
+    post: (m) => c.send(m as object),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (c.exitCode !== null || c.signalCode !== null) return resolve()
+        // The process handle is released a turn of the event loop after 'close'.
+        c.once('close', () => setImmediate(resolve))
+        c.kill()
+      }),
+    answered: () => {},
+  }
   c.on('message', () => e.answered())
   return e
 }
@@ -37,6 +52,11 @@ export class PlainPool {
   private readonly endpoints: Endpoint[]
   constructor(kind: 'thread' | 'process', size: number) {
     this.endpoints = Array.from({ length: size }, kind === 'thread' ? thread : child)
+  }
+
+  /** End every worker; resolves once all have gone. */
+  async close(): Promise<void> {
+    await Promise.all(this.endpoints.map((e) => e.close()))
   }
 
   /** Run `fn(arg)` for `n` items, `parallel` workers at a time (1: one round trip after another). */
