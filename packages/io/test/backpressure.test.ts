@@ -1,15 +1,11 @@
 // sendall and recv respect backpressure: a slow reader costs waiting, not memory.
 import { createHash } from 'node:crypto'
-import { awaitPromise, type Operation, run, sleep } from '@curio/kernel'
+import { run, sleep } from '@curio/kernel'
 import { describe, expect, it } from 'vitest'
 import { openConnection } from '../src/index.js'
-import { closeServer, nodeServer } from './helpers.js'
+import { closeServer, nodeServer, turn } from './helpers.js'
 
 const MiB = 1024 * 1024
-
-function* turn(): Operation<void> {
-  yield* awaitPromise(new Promise((resolve) => setImmediate(resolve)))
-}
 
 describe('backpressure', () => {
   it('a 64 MiB sendall to a slow reader uses bounded memory, waits for the reader, and arrives intact', async () => {

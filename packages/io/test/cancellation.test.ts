@@ -1,10 +1,8 @@
 // The rules of section 4 about cancellation and timeouts: nothing is lost, ever.
-import type { Socket as NetSocket } from 'node:net'
 import {
   awaitPromise,
   clock,
   ignoreAfter,
-  type Operation,
   ReadResourceBusy,
   run,
   spawn,
@@ -12,29 +10,7 @@ import {
   WriteResourceBusy,
 } from '@curio/kernel'
 import { describe, expect, it } from 'vitest'
-import { AF_INET, SOCK_STREAM, type Socket, socket } from '../src/index.js'
-import { expectThrow, nodeClient } from './helpers.js'
-
-/** A listening curio socket on 127.0.0.1 and its port. */
-function listening(): [Socket, number] {
-  const sock = socket(AF_INET, SOCK_STREAM)
-  sock.bind(['127.0.0.1', 0])
-  sock.listen()
-  return [sock, (sock.getsockname() as [string, number])[1]]
-}
-
-/** A connected pair: a curio socket (server side) and a plain node:net peer. */
-function* pair(): Operation<[Socket, NetSocket, Socket]> {
-  const [server, port] = listening()
-  const peer = awaitPromise(nodeClient(port))
-  const [conn] = yield* server.accept()
-  return [conn, yield* peer, server]
-}
-
-/** Let the event loop turn once, so waiting tasks block and I/O callbacks run. */
-function* turn(): Operation<void> {
-  yield* awaitPromise(new Promise((resolve) => setImmediate(resolve)))
-}
+import { expectThrow, listening, nodeClient, pair, turn } from './helpers.js'
 
 describe('cancellation and timeouts lose nothing', () => {
   it('a cancelled recv has taken nothing: the next recv gets every byte', async () => {

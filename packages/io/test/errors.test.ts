@@ -1,10 +1,10 @@
 // OS errors surface as Node's errors with `code`: never a hang, never a silent drop.
 import { createHash } from 'node:crypto'
 import { createServer } from 'node:net'
-import { awaitPromise, type Operation, run, spawn } from '@curio/kernel'
+import { run, spawn } from '@curio/kernel'
 import { describe, expect, it } from 'vitest'
 import { openConnection, type Socket } from '../src/index.js'
-import { closeServer, expectThrow, nodeServer } from './helpers.js'
+import { closeServer, expectThrow, nodeServer, turn } from './helpers.js'
 
 /** A port with nothing listening on it. */
 function freePort(): Promise<number> {
@@ -14,10 +14,6 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port))
     })
   })
-}
-
-function* turn(): Operation<void> {
-  yield* awaitPromise(new Promise((resolve) => setImmediate(resolve)))
 }
 
 describe('connection errors', () => {

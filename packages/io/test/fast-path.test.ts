@@ -3,7 +3,6 @@
 // what a program sees (bytes, end of stream, errors, cancellation).
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
-import type { Socket as NetSocket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -19,7 +18,6 @@ import {
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
-  AF_INET,
   AF_UNIX,
   openConnection,
   openUnixConnection,
@@ -28,18 +26,8 @@ import {
   socket,
   tcpServerSocket,
 } from '../src/index.js'
-import { expectThrow, nodeClient, readBytes } from './helpers.js'
+import { expectThrow, pair, readBytes } from './helpers.js'
 import { selfSignedCert } from './tls-cert.js'
-
-/** A connected pair: an accepted curio socket and a plain node:net peer. */
-function* pair(): Operation<[Socket, NetSocket, Socket]> {
-  const server = socket(AF_INET, SOCK_STREAM)
-  server.bind(['127.0.0.1', 0])
-  server.listen()
-  const peer = awaitPromise(nodeClient((server.getsockname() as [string, number])[1]))
-  const [conn] = yield* server.accept()
-  return [conn, yield* peer, server]
-}
 
 /** Wait until `n` bytes from the peer are buffered, without taking any. */
 function* buffered(conn: Socket, n: number): Operation<void> {

@@ -1,7 +1,8 @@
 // Test helpers: plain `node:net` peers (promise code outside the kernel) and handle checks.
 
 import { connect, createServer, type Socket as NetSocket, type Server } from 'node:net'
-import type { Operation } from '@curio/kernel'
+import { awaitPromise, type Operation } from '@curio/kernel'
+import { AF_INET, SOCK_STREAM, type Socket, socket } from '../src/index.js'
 
 /** A plain Node client connected to `port` on 127.0.0.1. */
 export function nodeClient(port: number): Promise<NetSocket> {
@@ -73,4 +74,25 @@ export async function liveSocketHandles(): Promise<string[]> {
   await new Promise((resolve) => setImmediate(resolve))
   await new Promise((resolve) => setImmediate(resolve))
   return process.getActiveResourcesInfo().filter((name) => /^TCP/.test(name))
+}
+
+/** A listening curio socket on 127.0.0.1 and its port. */
+export function listening(): [Socket, number] {
+  const sock = socket(AF_INET, SOCK_STREAM)
+  sock.bind(['127.0.0.1', 0])
+  sock.listen()
+  return [sock, (sock.getsockname() as [string, number])[1]]
+}
+
+/** A connected pair: a curio socket (server side), a plain node:net peer, and the listener. */
+export function* pair(): Operation<[Socket, NetSocket, Socket]> {
+  const [server, port] = listening()
+  const peer = awaitPromise(nodeClient(port))
+  const [conn] = yield* server.accept()
+  return [conn, yield* peer, server]
+}
+
+/** Let the event loop turn once, so waiting tasks block and I/O callbacks run. */
+export function* turn(): Operation<void> {
+  yield* awaitPromise(new Promise((resolve) => setImmediate(resolve)))
 }

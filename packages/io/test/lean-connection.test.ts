@@ -1,27 +1,12 @@
 // What a connection makes only when needed (wait queues, the chunk array, the write callback),
 // the listeners every connection shares, and the server's per-connection task object: each
 // behaves as the eager versions did (issue 12, memory per connection).
-import type { Socket as NetSocket } from 'node:net'
 import { PassThrough } from 'node:stream'
-import { awaitPromise, type Operation, run, spawn, TaskCancelled } from '@curio/kernel'
+import { awaitPromise, run, spawn, TaskCancelled } from '@curio/kernel'
 import { describe, expect, it } from 'vitest'
 import { type Address, AF_INET, NodeStream, SOCK_STREAM, type Socket, socket } from '../src/index.js'
 import { ServedConnection, type Server } from '../src/internal/served-connection.js'
-import { expectThrow, nodeClient, readAll } from './helpers.js'
-
-/** A connected pair: a curio socket (server side) and a plain node:net peer. */
-function* pair(): Operation<[Socket, NetSocket, Socket]> {
-  const server = socket(AF_INET, SOCK_STREAM)
-  server.bind(['127.0.0.1', 0])
-  server.listen()
-  const peer = awaitPromise(nodeClient((server.getsockname() as [string, number])[1]))
-  const [conn] = yield* server.accept()
-  return [conn, yield* peer, server]
-}
-
-function* turn(): Operation<void> {
-  yield* awaitPromise(new Promise((resolve) => setImmediate(resolve)))
-}
+import { expectThrow, pair, readAll, turn } from './helpers.js'
 
 describe('a lean connection', () => {
   it('closed while idle (never read nor written): the peer reads end of stream, later calls throw EBADF', async () => {

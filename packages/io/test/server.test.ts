@@ -13,7 +13,7 @@ import {
   tcpServerSocket,
   unixServer,
 } from '../src/index.js'
-import { liveSocketHandles, nodeClient, readAll } from './helpers.js'
+import { liveSocketHandles, nodeClient, readAll, turn } from './helpers.js'
 
 function* echo(client: Socket, _addr: Address): Operation<void> {
   for (;;) {
@@ -21,10 +21,6 @@ function* echo(client: Socket, _addr: Address): Operation<void> {
     if (data.length === 0) return
     yield* client.sendall(data)
   }
-}
-
-function* turn(): Operation<void> {
-  yield* awaitPromise(new Promise((resolve) => setImmediate(resolve)))
 }
 
 describe('servers', () => {
