@@ -25,11 +25,6 @@ export class ReadyQueue {
     this.length++
   }
 
-  /** The first task, left in place. */
-  peek(): Task<any> | undefined {
-    return this.head
-  }
-
   shift(): Task<any> | undefined {
     const task = this.head
     if (task === undefined) return undefined
