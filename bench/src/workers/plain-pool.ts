@@ -28,13 +28,6 @@ function thread(): Endpoint {
   return e
 }
 
-/** Call `done` once `handle` is no longer among the process's active handles (100 turns at most). */
-function whenReleased(handle: object, done: () => void, turns = 100): void {
-  const active = (process as unknown as { _getActiveHandles(): object[] })._getActiveHandles()
-  if (turns === 0 || !active.includes(handle)) done()
-  else setImmediate(() => whenReleased(handle, done, turns - 1))
-}
-
 function child(): Endpoint {
   const c = fork(fileURLToPath(new URL('./plain-process.mjs', import.meta.url)), [], {
     serialization: 'advanced',
@@ -45,8 +38,7 @@ function child(): Endpoint {
     close: () =>
       new Promise<void>((resolve) => {
         if (c.exitCode !== null || c.signalCode !== null) return resolve()
-        // The process handle is released some turns of the event loop after 'close'.
-        c.once('close', () => whenReleased(c, resolve))
+        c.once('close', () => resolve())
         c.kill()
       }),
     answered: () => {},
